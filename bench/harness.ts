@@ -1,0 +1,70 @@
+/**
+ * A tiny benchmark harness: each case times ours and a baseline in the same process,
+ * alternating, and reports medians and the ratio (baseline / ours: > 1 means ours is faster).
+ */
+export interface Case {
+  name: string;
+  ours: () => unknown;
+  baseline: () => unknown;
+  baselineName: string;
+}
+
+export interface Row {
+  name: string;
+  baselineName: string;
+  oursMs: number;
+  baselineMs: number;
+  speedup: number;
+}
+
+let sink = 0;
+function consume(v: unknown): void {
+  if (v instanceof Float64Array) sink += v[0] ?? 0;
+  else if (typeof v === 'number') sink += v;
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeOnce(f: () => unknown): number {
+  const t0 = performance.now();
+  consume(f());
+  return performance.now() - t0;
+}
+
+/** Warm both up, then alternate runs until each has `minMs` of samples (at least 5 runs). */
+export function compare(c: Case, minMs = Number(process.env.BENCH_MS ?? 400)): Row {
+  for (let i = 0; i < 3; i++) {
+    consume(c.ours());
+    consume(c.baseline());
+  }
+  const a: number[] = [];
+  const b: number[] = [];
+  let ta = 0;
+  let tb = 0;
+  while (a.length < 5 || ta < minMs || tb < minMs) {
+    const x = timeOnce(c.ours);
+    const y = timeOnce(c.baseline);
+    a.push(x);
+    b.push(y);
+    ta += x;
+    tb += y;
+    if (a.length > 2000) break;
+  }
+  const oursMs = median(a);
+  const baselineMs = median(b);
+  return { name: c.name, baselineName: c.baselineName, oursMs, baselineMs, speedup: baselineMs / oursMs };
+}
+
+/** Print rows as a Markdown table. */
+export function printTable(title: string, rows: Row[]): void {
+  console.log(`\n### ${title}\n`);
+  console.log('| case | ours (ms) | baseline | baseline (ms) | speed-up |');
+  console.log('|---|---:|---|---:|---:|');
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.oursMs.toFixed(3)} | ${r.baselineName} | ${r.baselineMs.toFixed(3)} | ${r.speedup.toFixed(2)}× |`);
+  }
+  if (sink === 12345.6789) console.log('');
+}

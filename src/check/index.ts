@@ -1,0 +1,2 @@
+export * from './checkVjp.ts';
+export * from './rng.ts';

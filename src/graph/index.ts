@@ -1,0 +1,4 @@
+export * from './node.ts';
+export * from './combinators.ts';
+export * from './valueAndGrad.ts';
+export * from './ops.ts';

@@ -1,0 +1,101 @@
+/**
+ * The Node contract: a differentiable step is a plain value
+ *   { name, forward(x, params) → y,  vjp(x, params) → [y, pullback] },   pullback(ȳ) → [x̄, p̄].
+ * Cotangents may be sparse (`undefined` = zero). Trainable values enter a graph only through
+ * {@link param}; every other node is a pure function of its input.
+ */
+import { fail } from '../core/errors.ts';
+import type { Cotangent, Params, Tree } from '../core/tree.ts';
+
+export type Pullback = (gy: Cotangent) => readonly [gx: Cotangent, gp: Cotangent];
+
+export interface Node<X extends Tree = Tree, Y extends Tree = Tree> {
+  readonly name: string;
+  forward(x: X, params: Params): Y;
+  vjp(x: X, params: Params): readonly [Y, Pullback];
+}
+
+
+/**
+ * Build a Node from a forward function of x and a fused vjp (which may keep intermediate values
+ * in its closure). Use this for ops without parameters; see {@link lift} for a forward/VJP pair.
+ */
+export function primitive<X extends Tree, Y extends Tree>(spec: {
+  name: string;
+  forward: (x: X) => Y;
+  vjp: (x: X) => readonly [Y, (gy: Y) => Cotangent];
+}): Node<X, Y> {
+  const { name, forward, vjp } = spec;
+  return {
+    name,
+    forward: (x) => forward(x),
+    vjp: (x) => {
+      const [y, back] = vjp(x);
+      const pullback: Pullback = (gy) => (gy === undefined ? [undefined, undefined] : [back(gy as Y), undefined]);
+      return [y, pullback];
+    },
+  };
+}
+
+/**
+ * Lift an op and its VJP, `f(x)` and `fVjp(ȳ, x)`, into a Node.
+ * @example const node = lift('softplus', softplus, softplusVjp)
+ */
+export function lift<X extends Tree, Y extends Tree>(
+  name: string,
+  f: (x: X) => Y,
+  fVjp: (gy: Y, x: X) => Cotangent,
+): Node<X, Y> {
+  return primitive({ name, forward: f, vjp: (x) => [f(x), (gy) => fVjp(gy, x)] });
+}
+
+/**
+ * Lift a two-argument op (input `[a, b]`) and its VJP returning `[ā, b̄]`.
+ * @example const product = lift2('mul', mul, mulVjp)
+ */
+export function lift2<A extends Tree, B extends Tree, Y extends Tree>(
+  name: string,
+  f: (a: A, b: B) => Y,
+  fVjp: (gy: Y, a: A, b: B) => readonly [Cotangent, Cotangent],
+): Node<readonly [A, B], Y> {
+  const check = (x: readonly [A, B]) => {
+    if (!Array.isArray(x) || x.length !== 2) fail(name, `input must be a pair [a, b] (got ${Array.isArray(x) ? `${x.length} items` : typeof x})`);
+  };
+  return primitive({
+    name,
+    forward: (x) => (check(x), f(x[0], x[1])),
+    vjp: (x) => {
+      check(x);
+      return [f(x[0], x[1]), (gy) => fVjp(gy, x[0], x[1]) as Cotangent];
+    },
+  });
+}
+
+/**
+ * A trainable parameter: ignores its input and outputs `params[key]`; its cotangent goes to p̄.
+ * @example valueAndGrad(seq(param('w'), sumNode))(undefined, { w }) // grad.w = ones
+ */
+export function param<Y extends Tree = Tree>(key: string): Node<Tree, Y> {
+  const read = (params: Params): Y => {
+    const v = params?.[key];
+    if (v === undefined) {
+      fail('param', `no parameter '${key}' (available: ${Object.keys(params ?? {}).join(', ') || 'none'})`);
+    }
+    return v as Y;
+  };
+  return {
+    name: `param(${key})`,
+    forward: (_x, params) => read(params),
+    vjp: (_x, params) => [read(params), (gy) => [undefined, gy === undefined ? undefined : { [key]: gy }]],
+  };
+}
+
+/** The identity node. */
+export function identity<X extends Tree = Tree>(): Node<X, X> {
+  return {
+    name: 'identity',
+    forward: (x) => x,
+    vjp: (x) => [x, (gy) => [gy, undefined]],
+  };
+}
+

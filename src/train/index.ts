@@ -1,0 +1,3 @@
+export * from './optimizers.ts';
+export * from './schedules.ts';
+export * from './fit.ts';
