@@ -1,0 +1,55 @@
+/**
+ * Linear-phase time-varying FIR filtering (DDSP `frequency_filter`): IRs designed from
+ * magnitudes by {@link frequencyImpulseResponse}, applied block-wise by {@link fftConvolve}.
+ *
+ * Delay: by default the output is aligned on the IR's actual zero-lag tap, so unit magnitudes
+ * give back the input exactly. DDSP's automatic compensation, (L − 1)//2 − 1, agrees when the
+ * window is shorter than the IR but crops 2 samples early when it is not (e.g. 65 bands and
+ * window 257); pass `delayCompensation` to reproduce DDSP's alignment bit for bit.
+ */
+import { fail } from '../core/errors.ts';
+import { readLayout, type Signal } from '../core/frames.ts';
+import { checkBlocks, fftConvolve, fftConvolveVjp, type FftConvolveOptions } from './convolve.ts';
+import { firLayout, frequencyImpulseResponse, frequencyImpulseResponseVjp } from './firDesign.ts';
+
+export interface FrequencyFilterOptions {
+  /** Hann window length of the IR design (≤ 0: the whole IR). Default 0. */
+  windowSize?: number;
+  /** 'same' (default) or 'valid'. */
+  padding?: 'same' | 'valid';
+  /** Samples cropped from the start. Default: the IR's zero-lag tap. */
+  delayCompensation?: number;
+}
+
+function convolveOptions(fn: string, nSamples: number, magnitudes: Signal, opts: FrequencyFilterOptions): FftConvolveOptions {
+  const M = readLayout(fn, 'magnitudes', magnitudes);
+  const bands = M.shaped ? M.c : M.n;
+  if (nSamples >= 1) checkBlocks(fn, nSamples, M.shaped ? M.n : 1);
+  if (bands < 2) fail(fn, `magnitudes need at least 2 frequency bands (got ${bands})`);
+  const { windowSize = 0, padding = 'same', delayCompensation } = opts;
+  return { padding, delayCompensation: delayCompensation ?? firLayout(bands, windowSize).zeroLag };
+}
+
+/**
+ * Filter `audio` by magnitude responses [F, B] (one per block) or one response [B].
+ * @example frequencyFilter(audio, new Float64Array(65).fill(1)) // ≡ audio
+ */
+export function frequencyFilter(audio: Float64Array, magnitudes: Signal, opts: FrequencyFilterOptions = {}): Float64Array {
+  const co = convolveOptions('frequencyFilter', audio?.length ?? 0, magnitudes, opts);
+  const ir = frequencyImpulseResponse(magnitudes, { windowSize: opts.windowSize ?? 0 });
+  return fftConvolve(audio, ir, co);
+}
+
+/** VJP of {@link frequencyFilter} with respect to the audio and the magnitudes. */
+export function frequencyFilterVjp<M extends Signal>(
+  gy: Float64Array,
+  audio: Float64Array,
+  magnitudes: M,
+  opts: FrequencyFilterOptions = {},
+): { audio: Float64Array; magnitudes: M } {
+  const co = convolveOptions('frequencyFilterVjp', audio?.length ?? 0, magnitudes, opts);
+  const windowSize = opts.windowSize ?? 0;
+  const ir = frequencyImpulseResponse(magnitudes, { windowSize });
+  const g = fftConvolveVjp(gy, audio, ir, co);
+  return { audio: g.audio, magnitudes: frequencyImpulseResponseVjp(g.ir, magnitudes, { windowSize }) };
+}
