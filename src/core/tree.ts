@@ -162,6 +162,10 @@ export function densify<T extends Tree>(c: Cotangent, like: T, path = ''): T {
     return like.map((l, i) => densify(arr[i], l, `${path}[${i}]`)) as unknown as T;
   }
   const rec = c as Record<string, Cotangent>;
+  if (isLeaf(rec) || Array.isArray(rec)) fail('densify', `expected a record at '${path || '/'}'`);
+  for (const key of Object.keys(rec)) {
+    if (!(key in like) && rec[key] !== undefined) fail('densify', `the cotangent has '${path}/${key}', which the value it belongs to has not`);
+  }
   const out: Record<string, Tree> = {};
   for (const key of Object.keys(like)) out[key] = densify(rec[key], (like as Record<string, Tree>)[key], `${path}/${key}`);
   return out as T;

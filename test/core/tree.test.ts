@@ -31,3 +31,9 @@ describe('parameter trees', () => {
     expect(densify(s, a)).toEqual({ w: f64(1, 1), b: { c: f64(2) }, l: [f64(0)] });
   });
 });
+
+describe('densify', () => {
+  it('refuses a cotangent with a key its value has not (a misnamed gradient would otherwise vanish)', () => {
+    expect(() => densify({ audio: f64(1) }, { x: f64(0) })).toThrow("densify: the cotangent has '/audio', which the value it belongs to has not");
+  });
+});
