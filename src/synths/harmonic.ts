@@ -17,16 +17,13 @@
  */
 import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
+import { crossfade, intervalPlan, wrapPhase } from './intervals.ts';
 
 const TWO_PI = 2 * Math.PI;
 
 export interface NormalizeHarmonicsOptions {
   /** When given (with f0), harmonics with k·f0 ≥ sampleRate/2 are removed before normalising. */
   sampleRate?: number;
-}
-
-function wrap(p: number): number {
-  return p >= 0 && p < TWO_PI ? p : p - TWO_PI * Math.floor(p / TWO_PI);
 }
 
 /** Number of harmonics k = 1…K with k·f < nyq. */
@@ -116,19 +113,6 @@ export interface HarmonicSynthOutput {
   phase: number;
 }
 
-const alphaCache = new Map<string, Float64Array>();
-function crossfade(hop: number, method: 'window' | 'linear'): Float64Array {
-  const key = `${method}:${hop}`;
-  let a = alphaCache.get(key);
-  if (a === undefined) {
-    a = new Float64Array(hop);
-    for (let t = 0; t < hop; t++) a[t] = method === 'window' ? 0.5 - 0.5 * Math.cos((Math.PI * t) / hop) : t / hop;
-    if (alphaCache.size > 64) alphaCache.clear();
-    alphaCache.set(key, a);
-  }
-  return a;
-}
-
 function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0Hz: unknown, opts: HarmonicSynthOptions) {
   if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
   const A = readLayout(fn, 'amplitude', amplitude);
@@ -148,11 +132,7 @@ function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0H
   checkOneOf(fn, 'opts.ampResample', ampResample, ['window', 'linear'] as const);
   checkBoolean(fn, 'opts.addEndpoint', addEndpoint);
   checkNumber(fn, 'opts.initialPhase', initialPhase);
-  const nIntervals = addEndpoint ? F : F - 1;
-  if (nIntervals < 1) fail(fn, `needs at least ${addEndpoint ? 1 : 2} frames (got ${F})`);
-  if (nSamples % nIntervals !== 0) {
-    fail(fn, `opts.nSamples must be a multiple of the ${nIntervals} frame intervals (got ${nSamples}, ratio ${(nSamples / nIntervals).toFixed(4)})`);
-  }
+  const { nIntervals, hop } = intervalPlan(fn, F, nSamples, addEndpoint);
   const K = D.c;
   const amp = A.data;
   const dist = D.data;
@@ -160,7 +140,7 @@ function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0H
   for (let j = 0; j < F; j++) for (let k = 0; k < K; k++) H[j * K + k] = amp[j] * dist[j * K + k];
   return {
     A, D, F0, F, K, H, f0, nSamples, sampleRate, initialPhase,
-    hop: nSamples / nIntervals, nIntervals, alpha: crossfade(nSamples / nIntervals, ampResample),
+    hop, nIntervals, alpha: crossfade(hop, ampResample),
   };
 }
 
@@ -180,7 +160,7 @@ export function harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Sig
   const audio = new Float64Array(s.nSamples);
   const base = new Float64Array(K);
   const delta = new Float64Array(K);
-  let phi = wrap(s.initialPhase);
+  let phi = wrapPhase(s.initialPhase);
   for (let j = 0, n = 0; j < nIntervals; j++) {
     const j0 = j < F ? j : F - 1;
     const j1 = j + 1 < F ? j + 1 : F - 1;
@@ -192,7 +172,7 @@ export function harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Sig
     const fd = f0[j1] - fa;
     for (let t = 0; t < hop; t++, n++) {
       const f = fa + (t / hop) * fd;
-      phi = wrap(phi + w * f);
+      phi = wrapPhase(phi + w * f);
       const m = harmonicsBelow(f, nyq, K);
       const s1 = Math.sin(phi);
       const c1 = Math.cos(phi);
@@ -248,7 +228,7 @@ export function harmonicSynthVjp<A extends Signal, D extends Signal, F extends S
   const delta = new Float64Array(K);
   const s0 = new Float64Array(K);
   const s1a = new Float64Array(K);
-  let phi = wrap(s.initialPhase);
+  let phi = wrapPhase(s.initialPhase);
   for (let j = 0, n = 0; j < nIntervals; j++) {
     const j0 = j < F ? j : F - 1;
     const j1 = j + 1 < F ? j + 1 : F - 1;
@@ -262,7 +242,7 @@ export function harmonicSynthVjp<A extends Signal, D extends Signal, F extends S
     const fd = f0[j1] - fa;
     for (let t = 0; t < hop; t++, n++) {
       const f = fa + (t / hop) * fd;
-      phi = wrap(phi + w * f);
+      phi = wrapPhase(phi + w * f);
       const gy = g[n];
       if (gy === 0) continue;
       const m = harmonicsBelow(f, nyq, K);

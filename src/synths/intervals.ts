@@ -1,0 +1,45 @@
+/**
+ * How the synths upsample frame-rate controls: sample n = j·hop + t lies in the interval between
+ * frames j and j+1 (the last frame repeated when `addEndpoint`, as DDSP holds it for the final
+ * hop). Amplitudes crossfade by α[t] (DDSP's overlapping Hann windows, or linear); frequencies
+ * and wavetables interpolate linearly, u = t/hop, which is TF1's resize with DDSP's alignment.
+ */
+import { fail } from '../core/errors.ts';
+
+export type AmpResample = 'window' | 'linear';
+
+export interface IntervalPlan {
+  nIntervals: number;
+  hop: number;
+}
+
+/** The intervals of F frames over nSamples samples; nSamples must be a whole number of hops. */
+export function intervalPlan(fn: string, F: number, nSamples: number, addEndpoint: boolean): IntervalPlan {
+  const nIntervals = addEndpoint ? F : F - 1;
+  if (nIntervals < 1) fail(fn, `needs at least ${addEndpoint ? 1 : 2} frames (got ${F})`);
+  if (nSamples % nIntervals !== 0) {
+    fail(fn, `opts.nSamples must be a multiple of the ${nIntervals} frame intervals (got ${nSamples}, ratio ${(nSamples / nIntervals).toFixed(4)})`);
+  }
+  return { nIntervals, hop: nSamples / nIntervals };
+}
+
+const cache = new Map<string, Float64Array>();
+
+/** α[t], t < hop: ½ − ½·cos(πt/hop) for 'window', t/hop for 'linear'. */
+export function crossfade(hop: number, method: AmpResample): Float64Array {
+  const key = `${method}:${hop}`;
+  let a = cache.get(key);
+  if (a === undefined) {
+    a = new Float64Array(hop);
+    for (let t = 0; t < hop; t++) a[t] = method === 'window' ? 0.5 - 0.5 * Math.cos((Math.PI * t) / hop) : t / hop;
+    if (cache.size > 64) cache.clear();
+    cache.set(key, a);
+  }
+  return a;
+}
+
+/** Wrap an angle into [0, 2π). */
+export function wrapPhase(p: number): number {
+  const TWO_PI = 2 * Math.PI;
+  return p >= 0 && p < TWO_PI ? p : p - TWO_PI * Math.floor(p / TWO_PI);
+}
