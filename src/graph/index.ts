@@ -2,3 +2,4 @@ export * from './node.ts';
 export * from './combinators.ts';
 export * from './valueAndGrad.ts';
 export * from './ops.ts';
+export * from './synthNodes.ts';

@@ -1,0 +1,226 @@
+/**
+ * The synthesizers as graph Nodes, each split like DDSP's processors into a *controls* step
+ * (scaling raw network outputs, Nyquist handling) and a *signal* step (controls → audio);
+ * `harmonic(opts)` is `seq(harmonicControls(opts), harmonicSignal(opts))`, and so on.
+ * DDSP's harmonic-plus-noise model is
+ *   chain(fanout({ harmonic: seq(pick('harmonic'), harmonic(o)), noise: seq(pick('noise'), filteredNoise(o)) }), sum())
+ */
+import * as c from '../core/index.ts';
+import type { Signal } from '../core/frames.ts';
+import type { Cotangent, Tree } from '../core/tree.ts';
+import { harmonicSynth, harmonicSynthVjp, normalizeHarmonics, normalizeHarmonicsVjp, type HarmonicSynthOptions } from '../synths/harmonic.ts';
+import { filteredNoise as noiseSynth, filteredNoiseVjp, type FilteredNoiseOptions } from '../synths/filteredNoise.ts';
+import { wavetableSynth, wavetableSynthVjp, type WavetableSynthOptions } from '../synths/wavetable.ts';
+import { sinusoidalSynth, sinusoidalSynthVjp, type SinusoidalSynthOptions } from '../synths/sinusoidal.ts';
+import { fail } from '../core/errors.ts';
+import { primitive, type Node } from './node.ts';
+import { seq } from './combinators.ts';
+
+type Rec = Record<string, Signal>;
+
+function field(fn: string, x: Tree, key: string): Signal {
+  const v = (x as Rec)?.[key];
+  if (v === undefined) fail(fn, `input must be a record with '${key}' (got keys: ${x && typeof x === 'object' ? Object.keys(x).join(', ') : typeof x})`);
+  return v;
+}
+
+/** The controls' scale function: DDSP's expSigmoid (default) or none. */
+export type ScaleFn = 'expSigmoid' | 'none';
+
+function scaler(scale: ScaleFn, opts: c.ExpSigmoidOptions = {}) {
+  return scale === 'expSigmoid'
+    ? { f: (x: Signal) => c.expSigmoid(x, opts), v: (g: Signal, x: Signal) => c.expSigmoidVjp(g, x, opts) }
+    : { f: (x: Signal) => x, v: (g: Signal) => g };
+}
+
+export interface HarmonicNodeOptions extends HarmonicSynthOptions {
+  /** Applied to amplitudes and distribution. Default 'expSigmoid'. */
+  scaleFn?: ScaleFn;
+  /** Remove harmonics above Nyquist and renormalise (default true). */
+  normalizeBelowNyquist?: boolean;
+}
+
+/**
+ * Controls of the harmonic synth: { amplitudes [F], harmonicDistribution [F, K], f0Hz [F] } raw →
+ * { amplitude, distribution, f0Hz } with amplitude = scale(amplitudes) and distribution =
+ * normalizeHarmonics(scale(harmonicDistribution), f0Hz, sampleRate).
+ */
+export function harmonicControls(opts: HarmonicNodeOptions): Node {
+  const { scaleFn = 'expSigmoid', normalizeBelowNyquist = true, sampleRate = 16000 } = opts;
+  const s = scaler(scaleFn);
+  const norm = { sampleRate: normalizeBelowNyquist ? sampleRate : undefined };
+  const fn = 'harmonicControls';
+  return primitive({
+    name: fn,
+    forward: (x: Tree) => {
+      const f0Hz = field(fn, x, 'f0Hz');
+      return { amplitude: s.f(field(fn, x, 'amplitudes')), distribution: normalizeHarmonics(s.f(field(fn, x, 'harmonicDistribution')), f0Hz, norm), f0Hz };
+    },
+    vjp: (x: Tree) => {
+      const amps = field(fn, x, 'amplitudes');
+      const hd = field(fn, x, 'harmonicDistribution');
+      const f0Hz = field(fn, x, 'f0Hz');
+      const scaled = s.f(hd);
+      const y = { amplitude: s.f(amps), distribution: normalizeHarmonics(scaled, f0Hz, norm), f0Hz };
+      return [y, (gy: Tree): Cotangent => {
+        const g = gy as Partial<Rec>;
+        return {
+          amplitudes: g.amplitude && s.v(g.amplitude, amps),
+          harmonicDistribution: g.distribution && s.v(normalizeHarmonicsVjp(g.distribution, scaled, f0Hz, norm), hd),
+          f0Hz: g.f0Hz,
+        };
+      }];
+    },
+  });
+}
+
+/** Signal of the harmonic synth: { amplitude, distribution, f0Hz } → audio [nSamples]. */
+export function harmonicSignal(opts: HarmonicSynthOptions): Node {
+  const fn = 'harmonicSignal';
+  const args = (x: Tree) => [field(fn, x, 'amplitude'), field(fn, x, 'distribution'), field(fn, x, 'f0Hz')] as const;
+  return primitive({
+    name: fn,
+    forward: (x: Tree) => harmonicSynth(...args(x), opts).audio,
+    vjp: (x: Tree) => {
+      const [a, d, f] = args(x);
+      return [harmonicSynth(a, d, f, opts).audio, (gy: Tree): Cotangent => {
+        const r = harmonicSynthVjp(gy as Float64Array, a, d, f, opts);
+        return { amplitude: r.amplitude, distribution: r.distribution, f0Hz: r.f0Hz };
+      }];
+    },
+  });
+}
+
+/**
+ * DDSP's `Harmonic` processor: raw { amplitudes, harmonicDistribution, f0Hz } → audio.
+ * @example harmonic({ nSamples: 64000, sampleRate: 16000 })
+ */
+export function harmonic(opts: HarmonicNodeOptions): Node {
+  return seq(harmonicControls(opts), harmonicSignal(opts));
+}
+
+export interface FilteredNoiseNodeOptions extends FilteredNoiseOptions {
+  /** Default 'expSigmoid'. */
+  scaleFn?: ScaleFn;
+  /** Added to the raw magnitudes before scaling (DDSP −5: ≈2e-5 at zero net input). */
+  initialBias?: number;
+}
+
+/** Controls of filtered noise: raw magnitudes [F, B] → scale(magnitudes + initialBias). */
+export function filteredNoiseControls(opts: FilteredNoiseNodeOptions): Node {
+  const { scaleFn = 'expSigmoid', initialBias = -5 } = opts;
+  c.checkNumber('filteredNoiseControls', 'opts.initialBias', initialBias);
+  const s = scaler(scaleFn);
+  const shift = (x: Signal) => {
+    const L = c.readLayout('filteredNoiseControls', 'magnitudes', x);
+    const d = new Float64Array(L.data.length);
+    for (let i = 0; i < d.length; i++) d[i] = L.data[i] + initialBias;
+    return c.wrapLike<Signal>(L, d, L.n);
+  };
+  return primitive({
+    name: 'filteredNoiseControls',
+    forward: (x: Tree) => s.f(shift(x as Signal)),
+    vjp: (x: Tree) => {
+      const z = shift(x as Signal);
+      return [s.f(z), (gy: Tree) => s.v(gy as Signal, z)];
+    },
+  });
+}
+
+/** Signal of filtered noise: magnitudes [F, B] → audio. */
+export function filteredNoiseSignal(opts: FilteredNoiseOptions): Node {
+  return primitive({
+    name: 'filteredNoiseSignal',
+    forward: (x: Tree) => noiseSynth(x as Signal, opts),
+    vjp: (x: Tree) => [noiseSynth(x as Signal, opts), (gy: Tree) => filteredNoiseVjp(gy as Float64Array, x as Signal, opts)],
+  });
+}
+
+/**
+ * DDSP's `FilteredNoise` processor: raw magnitudes [F, B] → audio.
+ * @example filteredNoise({ nSamples: 64000, windowSize: 257 })
+ */
+export function filteredNoise(opts: FilteredNoiseNodeOptions): Node {
+  return seq(filteredNoiseControls(opts), filteredNoiseSignal(opts));
+}
+
+export interface WavetableNodeOptions extends WavetableSynthOptions {
+  /** Applied to amplitudes, and to the wavetables when scaleWavetables (DDSP does both). */
+  scaleFn?: ScaleFn;
+  scaleWavetables?: boolean;
+}
+
+/**
+ * DDSP's `Wavetable` processor: raw { amplitudes [F], wavetables [F, W] or [W], f0Hz [F] } → audio.
+ */
+export function wavetable(opts: WavetableNodeOptions): Node {
+  const { scaleFn = 'expSigmoid', scaleWavetables = true } = opts;
+  const s = scaler(scaleFn);
+  const st = scaleWavetables ? s : scaler('none');
+  const fn = 'wavetable';
+  return primitive({
+    name: fn,
+    forward: (x: Tree) => wavetableSynth(s.f(field(fn, x, 'amplitudes')), st.f(field(fn, x, 'wavetables')), field(fn, x, 'f0Hz'), opts).audio,
+    vjp: (x: Tree) => {
+      const ra = field(fn, x, 'amplitudes');
+      const rt = field(fn, x, 'wavetables');
+      const f0 = field(fn, x, 'f0Hz');
+      const a = s.f(ra);
+      const t = st.f(rt);
+      return [wavetableSynth(a, t, f0, opts).audio, (gy: Tree): Cotangent => {
+        const r = wavetableSynthVjp(gy as Float64Array, a, t, f0, opts);
+        return { amplitudes: s.v(r.amplitude, ra), wavetables: st.v(r.wavetables, rt), f0Hz: r.f0Hz };
+      }];
+    },
+  });
+}
+
+export interface SinusoidalNodeOptions extends SinusoidalSynthOptions {
+  /** Applied to amplitudes. Default 'expSigmoid'. */
+  scaleFn?: ScaleFn;
+  /** 'sigmoid' (default, DDSP's frequencies_sigmoid: unitToHz(σ(x), hzMin, hzMax)) or 'none' (raw values are Hz). */
+  frequencyScale?: 'sigmoid' | 'none';
+  /** Range of 'sigmoid' frequencies. Defaults 0 and 8000 Hz, as DDSP. */
+  hzMin?: number;
+  hzMax?: number;
+}
+
+/** DDSP's `Sinusoidal` processor: raw { amplitudes [F, K], frequencies [F, K] } → audio. */
+export function sinusoidal(opts: SinusoidalNodeOptions): Node {
+  const { scaleFn = 'expSigmoid', frequencyScale = 'sigmoid', hzMin = 0, hzMax = 8000 } = opts;
+  const s = scaler(scaleFn);
+  const range = { hzMin, hzMax };
+  const fq = frequencyScale === 'sigmoid'
+    ? {
+        f: (x: Signal) => c.unitToHz(sigmoidOf(x), range),
+        v: (g: Signal, x: Signal) => {
+          const u = sigmoidOf(x);
+          const gu = c.readLayout('sinusoidal', 'g', c.unitToHzVjp(g, u, range)).data;
+          const ud = c.readLayout('sinusoidal', 'u', u).data;
+          const L = c.readLayout('sinusoidal', 'x', x);
+          return c.wrapLike<Signal>(L, gu.map((v, i) => v * ud[i] * (1 - ud[i])), L.n);
+        },
+      }
+    : scaler('none');
+  const fn = 'sinusoidal';
+  return primitive({
+    name: fn,
+    forward: (x: Tree) => sinusoidalSynth(s.f(field(fn, x, 'amplitudes')), fq.f(field(fn, x, 'frequencies')), opts).audio,
+    vjp: (x: Tree) => {
+      const ra = field(fn, x, 'amplitudes');
+      const rf = field(fn, x, 'frequencies');
+      const a = s.f(ra);
+      const f = fq.f(rf);
+      return [sinusoidalSynth(a, f, opts).audio, (gy: Tree): Cotangent => {
+        const r = sinusoidalSynthVjp(gy as Float64Array, a, f, opts);
+        return { amplitudes: s.v(r.amplitudes, ra), frequencies: fq.v(r.frequencies, rf) };
+      }];
+    },
+  });
+}
+
+function sigmoidOf(x: Signal): Signal {
+  const L = c.readLayout('sinusoidal', 'frequencies', x);
+  return c.wrapLike<Signal>(L, L.data.map((v) => c.sigmoid(v)), L.n);
+}
+
