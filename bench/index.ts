@@ -1,8 +1,12 @@
 /**
  * `npm run bench`: every area's benchmarks, ours against a baseline measured in the same run.
- * BENCH_MS sets the minimum sampling time per side (default 400 ms).
+ * BENCH_MS sets the minimum sampling time per side (default 400 ms); pass area names
+ * (`npm run bench -- synths`) to run only those.
  */
 import { benchCore } from './core.ts';
+import { benchSynths } from './synths.ts';
 
-console.log(`ddsp benchmarks — ${typeof process !== 'undefined' ? `Node ${process.version}` : 'unknown runtime'}, median of alternating runs`);
-benchCore();
+const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths };
+const wanted = process.argv.slice(2).filter((a) => a in areas);
+console.log(`ddsp benchmarks — Node ${process.version}, median of alternating runs`);
+for (const [name, run] of Object.entries(areas)) if (wanted.length === 0 || wanted.includes(name)) run();

@@ -9,6 +9,7 @@ export * as core from './core/index.ts';
 export * as train from './train/index.ts';
 export * as synths from './synths/index.ts';
 export * as spectral from './spectral/index.ts';
+export * as io from './io/index.ts';
 export * from './graph/index.ts';
 export { checkVjp, checkNodeVjp, checkAdjoint } from './check/index.ts';
 export type { CheckVjpOptions, VjpReport, VjpTrial, CheckAdjointOptions, AdjointReport } from './check/index.ts';

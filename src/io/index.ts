@@ -1,0 +1,2 @@
+/** `io`: WAV codec and file helpers. */
+export * from './wav.ts';
