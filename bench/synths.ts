@@ -29,7 +29,7 @@ function directConvolveFrames(x: Float64Array, h: Float64Array, F: number, L: nu
 
 /** Typed-array bytes allocated by a bench/memory.ts case, measured in a fresh process. */
 function allocatedBytes(name: string): number {
-  const r = spawnSync(process.execPath, [...process.execArgv, 'bench/memory.ts', name], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, 'bench/memory.ts', name], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`memory case ${name} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string).bytes;
 }
@@ -57,7 +57,7 @@ export function benchSynths(): Row[] {
   const memBase = allocatedBytes('harmonic-ddsp');
   const nsPer = (fwd.oursMs * 1e6) / (T * K);
   console.log(`\nharmonicSynth: ${nsPer.toFixed(2)} ns per harmonic-sample, ${(4000 / fwd.oursMs).toFixed(0)}× real time; ` +
-    `forward+VJP = ${(both.oursMs / fwd.oursMs).toFixed(2)}× forward; typed arrays allocated by forward+VJP ${(memOurs / 1e6).toFixed(2)} MB ` +
+    `forward+VJP = ${(both.oursMs / both.baselineMs).toFixed(2)}× forward; typed arrays allocated by forward+VJP ${(memOurs / 1e6).toFixed(2)} MB ` +
     `(one [T, K] float64 buffer is ${((T * K * 8) / 1e6).toFixed(1)} MB; the DDSP recipe allocates ${(memBase / 1e6).toFixed(1)} MB)`);
 
   const B = 65;

@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { oscillatorBank } from '../../src/synths/oscillatorBank.ts';
 import { harmonicSynth } from '../../src/synths/harmonic.ts';
 import { filteredNoise, filteredNoiseStream } from '../../src/synths/filteredNoise.ts';
+import { sinusoidalSynth } from '../../src/synths/sinusoidal.ts';
+import { wavetableSynth } from '../../src/synths/wavetable.ts';
 import { frames } from '../../src/core/frames.ts';
 import { fc, num, arrayOf } from '../helpers.ts';
 
@@ -64,6 +66,35 @@ describe('streaming equals one-shot synthesis (≤ 1e-9)', () => {
       }
       expect(maxDiff(out, all.audio)).toBeLessThanOrEqual(1e-9);
       expect(Math.abs(phase - all.phase)).toBeLessThanOrEqual(1e-9);
+    }));
+  });
+
+  it('sinusoidalSynth and wavetableSynth over random frame splits, carrying their phases', () => {
+    const arb = fc.tuple(fc.integer({ min: 2, max: 30 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 24 })).chain(([F, K, hop]) =>
+      fc.record({ a: arrayOf(num(0, 1), F * K, F * K), f: arrayOf(num(20, 7000), F * K, F * K), tab: arrayOf(num(-1, 1), 32, 32), cuts: splits(F - 1), K: fc.constant(K), hop: fc.constant(hop) }),
+    );
+    fc.assert(fc.property(arb, ({ a, f, tab, cuts, K, hop }) => {
+      const F = a.length / K;
+      const all = sinusoidalSynth(frames(a, F, K), frames(f, F, K), { nSamples: (F - 1) * hop, addEndpoint: false });
+      const amp1 = a.filter((_, i) => i % K === 0);
+      const f1 = f.filter((_, i) => i % K === 0);
+      const allW = wavetableSynth(amp1, tab, f1, { nSamples: (F - 1) * hop, addEndpoint: false });
+      const out: number[] = [];
+      const outW: number[] = [];
+      let phase: Float64Array | undefined;
+      let phaseW = 0;
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const [s, e] = [cuts[i], cuts[i + 1] + 1];
+        const o = { nSamples: (e - s - 1) * hop, addEndpoint: false };
+        const r = sinusoidalSynth(frames(a.slice(s * K, e * K), e - s, K), frames(f.slice(s * K, e * K), e - s, K), { ...o, initialPhase: phase });
+        phase = r.phase;
+        out.push(...r.audio);
+        const w = wavetableSynth(amp1.slice(s, e), tab, f1.slice(s, e), { ...o, initialPhase: phaseW });
+        phaseW = w.phase;
+        outW.push(...w.audio);
+      }
+      expect(maxDiff(out, all.audio)).toBeLessThanOrEqual(1e-9);
+      expect(maxDiff(outW, allW.audio)).toBeLessThanOrEqual(1e-9);
     }));
   });
 
