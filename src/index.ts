@@ -2,7 +2,7 @@
  * ddsp: differentiable digital signal processing. Pure functions over Float64Arrays, each with
  * a hand-derived VJP, composed into graphs by combinators.
  *
- * Areas are namespaces (`core`, `spectral`, `synths`, `train`); the graph combinators, `valueAndGrad` and the
+ * Areas are namespaces (`core`, `spectral`, `synths`, `losses`, `io`, `train`); the graph combinators, `valueAndGrad` and the
  * gradient checkers are at the top level.
  */
 export * as core from './core/index.ts';
@@ -10,6 +10,7 @@ export * as train from './train/index.ts';
 export * as synths from './synths/index.ts';
 export * as spectral from './spectral/index.ts';
 export * as io from './io/index.ts';
+export * as losses from './losses/index.ts';
 export * from './graph/index.ts';
 export { checkVjp, checkNodeVjp, checkAdjoint } from './check/index.ts';
 export type { CheckVjpOptions, VjpReport, VjpTrial, CheckAdjointOptions, AdjointReport } from './check/index.ts';

@@ -80,3 +80,16 @@ describe('checkAdjoint', () => {
     expect(checkAdjoint(cumsum, reverseCumsum, f64(0)).ok).toBe(true);
   });
 });
+
+describe('checkVjp order 4', () => {
+  it('the five-point stencil shrinks the truncation error on a strongly curved op', () => {
+    const x = Float64Array.of(0.01, 0.02, 0.05);
+    const log = (v: Float64Array) => v.map(Math.log);
+    const logVjp = (g: Float64Array, v: Float64Array) => g.map((gi, i) => gi / v[i]);
+    const two = checkVjp(log, logVjp, x, { eps: 1e-4 });
+    const four = checkVjp(log, logVjp, x, { eps: 1e-4, order: 4 });
+    expect(four.worstRelError).toBeLessThan(two.worstRelError / 100);
+    expect(four.message).toContain('order 4');
+    expect(() => checkVjp(log, logVjp, x, { order: 3 as never })).toThrow('checkVjp: opts.order must be 2 or 4 (got 3)');
+  });
+});

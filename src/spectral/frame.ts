@@ -1,0 +1,116 @@
+/**
+ * Framing and overlap-add, an adjoint pair, and the Hann windows.
+ * frame(x)[t, i] = x[t·hop + i − padLeft] (zero outside x); overlapAdd is its transpose.
+ */
+import { checkBoolean, checkInteger, fail } from '../core/errors.ts';
+import { frames, readLayout, type Frames } from '../core/frames.ts';
+
+/**
+ * Hann window of length n: periodic (default, TF/DDSP: w[i] = ½ − ½cos(2πi/n)) or symmetric
+ * (w[i] = ½ − ½cos(2πi/(n − 1))).
+ * @example hannWindow(4) // [0, 0.5, 1, 0.5]
+ */
+export function hannWindow(n: number, opts: { periodic?: boolean } = {}): Float64Array {
+  checkInteger('hannWindow', 'n', n, 1);
+  const { periodic = true } = opts;
+  checkBoolean('hannWindow', 'opts.periodic', periodic);
+  const d = periodic ? n : n - 1;
+  const w = new Float64Array(n);
+  if (d === 0) {
+    w[0] = 1;
+    return w;
+  }
+  for (let i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / d);
+  return w;
+}
+
+export interface FrameOptions {
+  /** Zero-pad the end so that every sample starts a hop: ⌈N/hop⌉ frames (TF pad_end). Default false. */
+  padEnd?: boolean;
+  /** Zeros before the first sample (e.g. frameSize/2 for centred frames). Default 0. */
+  padLeft?: number;
+}
+
+/** Number of frames (and the padding used) for a signal of length N. */
+export function frameCount(fn: string, N: number, frameSize: number, hop: number, opts: FrameOptions = {}): number {
+  const { padEnd = false, padLeft = 0 } = opts;
+  checkInteger(fn, 'frameSize', frameSize, 1);
+  checkInteger(fn, 'hop', hop, 1);
+  checkInteger(fn, 'opts.padLeft', padLeft, 0);
+  checkBoolean(fn, 'opts.padEnd', padEnd);
+  const L = N + padLeft;
+  if (padEnd) return Math.ceil(L / hop);
+  if (L < frameSize) fail(fn, `the signal (${N} samples${padLeft ? ` + ${padLeft} padding` : ''}) is shorter than one frame of ${frameSize}; use padEnd or a shorter frame`);
+  return 1 + Math.floor((L - frameSize) / hop);
+}
+
+/**
+ * Cut x into frames [nFrames, frameSize] with the given hop.
+ * @example frame(Float64Array.of(1, 2, 3, 4), 2, 1).data // [1, 2, 2, 3, 3, 4]
+ */
+export function frame(x: Float64Array, frameSize: number, hop: number, opts: FrameOptions = {}): Frames {
+  const xs = readLayout('frame', 'x', x).data;
+  const nF = frameCount('frame', xs.length, frameSize, hop, opts);
+  const padLeft = opts.padLeft ?? 0;
+  const out = new Float64Array(nF * frameSize);
+  for (let t = 0; t < nF; t++) {
+    const s = t * hop - padLeft;
+    const lo = Math.max(0, -s);
+    const hi = Math.min(frameSize, xs.length - s);
+    for (let i = lo; i < hi; i++) out[t * frameSize + i] = xs[s + i];
+  }
+  return frames(out, nF, frameSize);
+}
+
+/** VJP (= adjoint) of {@link frame}: overlap-add the frame cotangents back onto x's samples. */
+export function frameVjp(g: Frames, x: Float64Array, frameSize: number, hop: number, opts: FrameOptions = {}): Float64Array {
+  const n = readLayout('frameVjp', 'x', x).data.length;
+  return overlapAdd(g, hop, { length: n, padLeft: opts.padLeft ?? 0 });
+}
+
+export interface OverlapAddOptions {
+  /** Output length (default: (F − 1)·hop + frameSize − padLeft). Samples beyond it are dropped. */
+  length?: number;
+  /** Samples dropped from the start. Default 0. */
+  padLeft?: number;
+}
+
+/**
+ * Overlap-add frames [F, S] with hop: y[t·hop + i − padLeft] += frames[t, i].
+ * @example overlapAdd(frames(Float64Array.of(1, 1, 1, 1), 2, 2), 1) // [1, 2, 1]
+ */
+export function overlapAdd(fr: Frames, hop: number, opts: OverlapAddOptions = {}): Float64Array {
+  const L = readLayout('overlapAdd', 'frames', fr);
+  if (!L.shaped) fail('overlapAdd', 'frames must be an ndarray [nFrames, frameSize]');
+  checkInteger('overlapAdd', 'hop', hop, 1);
+  const { padLeft = 0 } = opts;
+  checkInteger('overlapAdd', 'opts.padLeft', padLeft, 0);
+  const S = L.c;
+  const length = opts.length ?? Math.max(0, (L.n - 1) * hop + S - padLeft);
+  checkInteger('overlapAdd', 'opts.length', length, 0);
+  const out = new Float64Array(length);
+  const d = L.data;
+  for (let t = 0; t < L.n; t++) {
+    const s = t * hop - padLeft;
+    const lo = Math.max(0, -s);
+    const hi = Math.min(S, length - s);
+    for (let i = lo; i < hi; i++) out[s + i] += d[t * S + i];
+  }
+  return out;
+}
+
+/** VJP (= adjoint) of {@link overlapAdd}: frame the cotangent. */
+export function overlapAddVjp(g: Float64Array, fr: Frames, hop: number, opts: OverlapAddOptions = {}): Frames {
+  const L = readLayout('overlapAddVjp', 'frames', fr);
+  const gs = readLayout('overlapAddVjp', 'g', g).data;
+  const S = L.c;
+  const padLeft = opts.padLeft ?? 0;
+  const out = new Float64Array(L.n * S);
+  for (let t = 0; t < L.n; t++) {
+    const s = t * hop - padLeft;
+    const lo = Math.max(0, -s);
+    const hi = Math.min(S, gs.length - s);
+    for (let i = lo; i < hi; i++) out[t * S + i] = gs[s + i];
+  }
+  return frames(out, L.n, S);
+}

@@ -1,0 +1,126 @@
+/**
+ * Fundamental-frequency tracking (not differentiable), for data preparation: YIN
+ * (de Cheveigné & Kawahara 2002) with a per-frame confidence, at a frame rate, frames centred
+ * as DDSP's features (N/hop + 1 frames). Per frame of W + τmax samples:
+ *   d(τ)  = Σ_{j<W} (x_j − x_{j+τ})²                 (by FFT cross-correlation)
+ *   d′(τ) = d(τ)·τ / Σ_{1≤j≤τ} d(j)                  (cumulative-mean normalised)
+ *   τ*    = the first τ ≥ τmin with d′(τ) < threshold, followed down to its local minimum
+ *           (else the global minimum), refined by parabolic interpolation
+ *   f0 = sr/τ*,  confidence = 1 − d′(τ*) clipped to [0, 1] (0 for silence).
+ * No pretrained model is involved: this works offline, identically on every runtime.
+ */
+import { checkInteger, checkPositive, fail } from '../core/errors.ts';
+import { readLayout } from '../core/frames.ts';
+import { irfftInto, nextPowerOfTwo, rfftInto } from './fftCore.ts';
+
+export interface F0Options {
+  sampleRate?: number;
+  /** Frames per second. Default 250. */
+  frameRate?: number;
+  /** Lowest detectable f0. Default 40 Hz. */
+  fMin?: number;
+  /** Highest detectable f0. Default 2100 Hz. */
+  fMax?: number;
+  /** YIN's absolute threshold on d′. Default 0.15. */
+  threshold?: number;
+}
+
+export interface F0Track {
+  f0Hz: Float64Array;
+  confidence: Float64Array;
+}
+
+/**
+ * Track f0 with YIN.
+ * @example const { f0Hz, confidence } = yin(audio, { sampleRate: 16000, frameRate: 250 })
+ */
+export function yin(x: Float64Array, opts: F0Options = {}): F0Track {
+  const fn = 'yin';
+  const xs = readLayout(fn, 'x', x).data;
+  const { sampleRate = 16000, frameRate = 250, fMin = 40, fMax = 2100, threshold = 0.15 } = opts;
+  checkPositive(fn, 'opts.sampleRate', sampleRate);
+  checkPositive(fn, 'opts.frameRate', frameRate);
+  checkPositive(fn, 'opts.fMin', fMin);
+  checkPositive(fn, 'opts.fMax', fMax);
+  checkPositive(fn, 'opts.threshold', threshold);
+  if (!(fMax > fMin)) fail(fn, `opts.fMax must exceed opts.fMin (got ${fMin} and ${fMax})`);
+  if (fMax >= sampleRate / 2) fail(fn, `opts.fMax must be below Nyquist ${sampleRate / 2} (got ${fMax})`);
+  const hop = Math.floor(sampleRate / frameRate);
+  checkInteger(fn, 'hop (sampleRate/frameRate)', hop, 1);
+  const tauMin = Math.max(2, Math.floor(sampleRate / fMax));
+  const tauMax = Math.ceil(sampleRate / fMin);
+  const W = tauMax; // integration window
+  const size = W + tauMax + 1; // frame length
+  const nFrames = Math.floor(xs.length / hop) + 1;
+  const fft = nextPowerOfTwo(W + size);
+  const a = new Float64Array(fft);
+  const b = new Float64Array(fft);
+  const A = new Float64Array(fft + 2);
+  const Bs = new Float64Array(fft + 2);
+  const r = new Float64Array(fft);
+  const seg = new Float64Array(size);
+  const sq = new Float64Array(size + 1);
+  const d = new Float64Array(tauMax + 2);
+  const dn = new Float64Array(tauMax + 2);
+  const f0Hz = new Float64Array(nFrames);
+  const confidence = new Float64Array(nFrames);
+  const half = Math.floor(size / 2);
+  for (let t = 0; t < nFrames; t++) {
+    const s = t * hop - half;
+    for (let i = 0; i < size; i++) {
+      const k = s + i;
+      seg[i] = k >= 0 && k < xs.length ? xs[k] : 0;
+    }
+    for (let i = 0; i < size; i++) sq[i + 1] = sq[i] + seg[i] * seg[i];
+    const e0 = sq[W];
+    if (!(e0 > 1e-12 * W)) continue; // silence: f0 0, confidence 0
+    // r(τ) = Σ_{j<W} seg[j]·seg[j+τ], by FFT correlation.
+    a.fill(0);
+    b.fill(0);
+    a.set(seg.subarray(0, W));
+    b.set(seg);
+    rfftInto(a, fft, A);
+    rfftInto(b, fft, Bs);
+    for (let k = 0; k <= fft; k += 2) {
+      const ar = A[k];
+      const ai = A[k + 1];
+      const br = Bs[k];
+      const bi = Bs[k + 1];
+      A[k] = ar * br + ai * bi;
+      A[k + 1] = ar * bi - ai * br;
+    }
+    irfftInto(A, fft, r);
+    let cum = 0;
+    dn[0] = 1;
+    for (let tau = 1; tau <= tauMax + 1; tau++) {
+      const et = sq[tau + W] - sq[tau];
+      const v = Math.max(0, e0 + et - 2 * r[tau]);
+      d[tau] = v;
+      cum += v;
+      dn[tau] = cum > 0 ? (v * tau) / cum : 1;
+    }
+    let best = -1;
+    for (let tau = tauMin; tau <= tauMax; tau++) {
+      if (dn[tau] < threshold) {
+        while (tau + 1 <= tauMax && dn[tau + 1] < dn[tau]) tau++;
+        best = tau;
+        break;
+      }
+    }
+    if (best < 0) {
+      best = tauMin;
+      for (let tau = tauMin + 1; tau <= tauMax; tau++) if (dn[tau] < dn[best]) best = tau;
+    }
+    let refined = best;
+    if (best > 1 && best < tauMax + 1) {
+      const y0 = dn[best - 1];
+      const y1 = dn[best];
+      const y2 = dn[best + 1];
+      const den = y0 - 2 * y1 + y2;
+      if (den > 0) refined = best + (0.5 * (y0 - y2)) / den;
+    }
+    f0Hz[t] = sampleRate / refined;
+    confidence[t] = Math.min(1, Math.max(0, 1 - dn[best]));
+  }
+  return { f0Hz, confidence };
+}

@@ -1,0 +1,246 @@
+/**
+ * Short-time Fourier transform with DDSP's semantics by default (tf.signal.stft): periodic Hann
+ * window, hop = frameSize·(1 − overlap), FFT size = next power of two ≥ frameSize, pad_end
+ * (⌈N/hop⌉ frames, zeros after the signal), no normalisation. `center: true` instead pads
+ * frameSize/2 zeros on both sides and frames without end padding (librosa-style centring).
+ * Spectrogram ops (magnitude, log-magnitude, power) are fused with the STFT, forward and VJP.
+ *
+ * STFT VJP, per frame t with cotangent Ḡ_t: x̄[t·hop + i − padLeft] += w[i]·rfftVjp(Ḡ_t)[i].
+ */
+import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { frames, readLayout, type Frames } from '../core/frames.ts';
+import { irfftInto, isPowerOfTwo, nextPowerOfTwo, rfftInto } from './fftCore.ts';
+import { frameCount, hannWindow } from './frame.ts';
+
+export interface StftOptions {
+  /** Frame (window) length. Default 2048. */
+  frameSize?: number;
+  /** Fraction of overlap between frames, hop = frameSize·(1 − overlap). Default 0.75. */
+  overlap?: number;
+  /** Explicit hop; overrides overlap. */
+  hop?: number;
+  /** FFT size, a power of two ≥ frameSize. Default: the next power of two. */
+  fftSize?: number;
+  /** Zero-pad the end: ⌈N/hop⌉ frames (TF pad_end). Default true; ignored when centred. */
+  padEnd?: boolean;
+  /** Pad frameSize/2 zeros on both sides and frame without end padding. Default false. */
+  center?: boolean;
+  /** 'hann' (periodic, default), 'hann-symmetric' or 'rectangular'. */
+  window?: 'hann' | 'hann-symmetric' | 'rectangular';
+}
+
+export interface StftGeometry {
+  frameSize: number;
+  hop: number;
+  fftSize: number;
+  bins: number;
+  nFrames: number;
+  padLeft: number;
+  window: Float64Array;
+}
+
+const windows = new Map<string, Float64Array>();
+
+/** Frame layout of an STFT of N samples under `opts` (validated). */
+export function stftGeometry(fn: string, N: number, opts: StftOptions = {}): StftGeometry {
+  const { frameSize = 2048, overlap = 0.75, padEnd = true, center = false, window = 'hann' } = opts;
+  checkInteger(fn, 'opts.frameSize', frameSize, 1);
+  checkNumber(fn, 'opts.overlap', overlap);
+  if (!(overlap >= 0 && overlap < 1)) fail(fn, `opts.overlap must be in [0, 1) (got ${overlap})`);
+  const hop = opts.hop ?? Math.floor(frameSize * (1 - overlap));
+  if (!Number.isInteger(hop) || hop < 1) fail(fn, `the hop must be a positive integer (got ${hop}); check opts.hop or opts.overlap`);
+  const fftSize = opts.fftSize ?? nextPowerOfTwo(Math.max(2, frameSize));
+  if (!isPowerOfTwo(fftSize) || fftSize < 2) fail(fn, `opts.fftSize must be a power of two >= 2 (got ${fftSize})`);
+  if (fftSize < frameSize) fail(fn, `opts.fftSize (${fftSize}) must be at least opts.frameSize (${frameSize})`);
+  checkBoolean(fn, 'opts.padEnd', padEnd);
+  checkBoolean(fn, 'opts.center', center);
+  checkOneOf(fn, 'opts.window', window, ['hann', 'hann-symmetric', 'rectangular'] as const);
+  const padLeft = center ? Math.floor(frameSize / 2) : 0;
+  const nFrames = center
+    ? frameCount(fn, N + 2 * padLeft, frameSize, hop, {})
+    : frameCount(fn, N, frameSize, hop, { padEnd });
+  const key = `${window}:${frameSize}`;
+  let w = windows.get(key);
+  if (w === undefined) {
+    w = window === 'rectangular' ? new Float64Array(frameSize).fill(1) : hannWindow(frameSize, { periodic: window === 'hann' });
+    if (windows.size > 32) windows.clear();
+    windows.set(key, w);
+  }
+  return { frameSize, hop, fftSize, bins: fftSize / 2 + 1, nFrames, padLeft, window: w };
+}
+
+/** For each frame: the windowed, zero-padded frame's spectrum (interleaved, fftSize + 2). */
+function forEachSpectrum(xs: Float64Array, g: StftGeometry, each: (t: number, spec: Float64Array) => void): void {
+  const { frameSize, hop, fftSize, nFrames, padLeft, window } = g;
+  const buf = new Float64Array(fftSize);
+  const spec = new Float64Array(fftSize + 2);
+  for (let t = 0; t < nFrames; t++) {
+    const s = t * hop - padLeft;
+    buf.fill(0);
+    const lo = Math.max(0, -s);
+    const hi = Math.min(frameSize, xs.length - s);
+    for (let i = lo; i < hi; i++) buf[i] = window[i] * xs[s + i];
+    rfftInto(buf, fftSize, spec);
+    each(t, spec);
+  }
+}
+
+/**
+ * The adjoint sweep: for each frame, `fill` writes the cotangent of that frame's spectrum
+ * (interleaved, given the forward spectrum when `needSpectrum`), which is mapped back to samples.
+ */
+function stftBackward(
+  xs: Float64Array,
+  g: StftGeometry,
+  needSpectrum: boolean,
+  fill: (t: number, spec: Float64Array, gspec: Float64Array) => void,
+): Float64Array {
+  const { frameSize, hop, fftSize, nFrames, padLeft, window, bins } = g;
+  const out = new Float64Array(xs.length);
+  const gspec = new Float64Array(fftSize + 2);
+  const y = new Float64Array(fftSize);
+  const run = (t: number, spec: Float64Array) => {
+    fill(t, spec, gspec);
+    // rfft's VJP: n·irfft of the cotangent with the half-spectrum weights undone.
+    for (let k = 0; k < bins; k++) {
+      const s = k === 0 || k === bins - 1 ? fftSize : fftSize / 2;
+      gspec[2 * k] *= s;
+      gspec[2 * k + 1] *= s;
+    }
+    irfftInto(gspec, fftSize, y);
+    const st = t * hop - padLeft;
+    const lo = Math.max(0, -st);
+    const hi = Math.min(frameSize, xs.length - st);
+    for (let i = lo; i < hi; i++) out[st + i] += window[i] * y[i];
+  };
+  if (needSpectrum) forEachSpectrum(xs, g, run);
+  else for (let t = 0; t < nFrames; t++) run(t, gspec);
+  return out;
+}
+
+export interface Spectrogram {
+  re: Frames;
+  im: Frames;
+}
+
+/**
+ * Complex STFT: { re, im }, each [nFrames, fftSize/2 + 1].
+ * @example stft(audio, { frameSize: 2048 }) // 64000 samples → 125 frames × 1025 bins
+ */
+export function stft(x: Float64Array, opts: StftOptions = {}): Spectrogram {
+  const xs = readLayout('stft', 'x', x).data;
+  const g = stftGeometry('stft', xs.length, opts);
+  const re = new Float64Array(g.nFrames * g.bins);
+  const im = new Float64Array(g.nFrames * g.bins);
+  forEachSpectrum(xs, g, (t, spec) => {
+    for (let k = 0; k < g.bins; k++) {
+      re[t * g.bins + k] = spec[2 * k];
+      im[t * g.bins + k] = spec[2 * k + 1];
+    }
+  });
+  return { re: frames(re, g.nFrames, g.bins), im: frames(im, g.nFrames, g.bins) };
+}
+
+/** VJP of {@link stft}. */
+export function stftVjp(gy: Spectrogram, x: Float64Array, opts: StftOptions = {}): Float64Array {
+  const xs = readLayout('stftVjp', 'x', x).data;
+  const g = stftGeometry('stftVjp', xs.length, opts);
+  const gr = readLayout('stftVjp', 'gy.re', gy?.re).data;
+  const gi = readLayout('stftVjp', 'gy.im', gy?.im).data;
+  const size = g.nFrames * g.bins;
+  if (gr.length !== size || gi.length !== size) fail('stftVjp', `gy.re and gy.im must be [${g.nFrames}, ${g.bins}]`);
+  return stftBackward(xs, g, false, (t, _s, gs) => {
+    for (let k = 0; k < g.bins; k++) {
+      gs[2 * k] = gr[t * g.bins + k];
+      gs[2 * k + 1] = gi[t * g.bins + k];
+    }
+  });
+}
+
+/**
+ * Magnitude spectrogram |STFT(x)| [nFrames, bins] (DDSP compute_mag).
+ * VJP: Ḡ = ḡ·X/|X| per bin (0 where |X| = 0), then the STFT's VJP.
+ */
+export function magnitudeSpectrogram(x: Float64Array, opts: StftOptions = {}): Frames {
+  const xs = readLayout('magnitudeSpectrogram', 'x', x).data;
+  const g = stftGeometry('magnitudeSpectrogram', xs.length, opts);
+  const out = new Float64Array(g.nFrames * g.bins);
+  forEachSpectrum(xs, g, (t, spec) => {
+    for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = Math.hypot(spec[2 * k], spec[2 * k + 1]);
+  });
+  return frames(out, g.nFrames, g.bins);
+}
+
+/** VJP of {@link magnitudeSpectrogram}. */
+export function magnitudeSpectrogramVjp(gy: Frames, x: Float64Array, opts: StftOptions = {}): Float64Array {
+  return spectrogramVjp('magnitudeSpectrogramVjp', gy, x, opts, (re, im, g) => {
+    const m = Math.hypot(re, im);
+    return m > 0 ? g / m : 0;
+  });
+}
+
+/** Per-bin factor c with Ḡ = c·X: the chain rule for a function of |X| (or |X|²). */
+type BinRule = (re: number, im: number, g: number) => number;
+
+function spectrogramVjp(fn: string, gy: Frames, x: Float64Array, opts: StftOptions, rule: BinRule): Float64Array {
+  const xs = readLayout(fn, 'x', x).data;
+  const g = stftGeometry(fn, xs.length, opts);
+  const gd = readLayout(fn, 'gy', gy).data;
+  if (gd.length !== g.nFrames * g.bins) fail(fn, `gy must be [${g.nFrames}, ${g.bins}] (got ${gd.length} values)`);
+  return stftBackward(xs, g, true, (t, spec, gs) => {
+    for (let k = 0; k < g.bins; k++) {
+      const re = spec[2 * k];
+      const im = spec[2 * k + 1];
+      const c = rule(re, im, gd[t * g.bins + k]);
+      gs[2 * k] = c * re;
+      gs[2 * k + 1] = c * im;
+    }
+  });
+}
+
+/**
+ * Power spectrogram |STFT(x)|².  VJP: Ḡ = 2ḡ·X.
+ */
+export function powerSpectrogram(x: Float64Array, opts: StftOptions = {}): Frames {
+  const xs = readLayout('powerSpectrogram', 'x', x).data;
+  const g = stftGeometry('powerSpectrogram', xs.length, opts);
+  const out = new Float64Array(g.nFrames * g.bins);
+  forEachSpectrum(xs, g, (t, spec) => {
+    for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1];
+  });
+  return frames(out, g.nFrames, g.bins);
+}
+
+/** VJP of {@link powerSpectrogram}. */
+export function powerSpectrogramVjp(gy: Frames, x: Float64Array, opts: StftOptions = {}): Float64Array {
+  return spectrogramVjp('powerSpectrogramVjp', gy, x, opts, (_re, _im, g) => 2 * g);
+}
+
+export interface LogMagnitudeOptions extends StftOptions {
+  /** safeLog's replacement for zero magnitudes. Default 1e-5. */
+  eps?: number;
+}
+
+/**
+ * Log magnitude, DDSP's compute_logmag: safeLog(|STFT(x)|) (natural log; exact zeros → ln eps).
+ * VJP: Ḡ = ḡ·X/|X|² where |X| > 0, else 0.
+ */
+export function logMagnitudeSpectrogram(x: Float64Array, opts: LogMagnitudeOptions = {}): Frames {
+  const { eps = 1e-5 } = opts;
+  checkPositive('logMagnitudeSpectrogram', 'opts.eps', eps);
+  const m = magnitudeSpectrogram(x, opts);
+  const d = m.data;
+  const le = Math.log(eps);
+  for (let i = 0; i < d.length; i++) d[i] = d[i] > 0 ? Math.log(d[i]) : le;
+  return m;
+}
+
+/** VJP of {@link logMagnitudeSpectrogram}. */
+export function logMagnitudeSpectrogramVjp(gy: Frames, x: Float64Array, opts: LogMagnitudeOptions = {}): Float64Array {
+  return spectrogramVjp('logMagnitudeSpectrogramVjp', gy, x, opts, (re, im, g) => {
+    const p = re * re + im * im;
+    return p > 0 ? g / p : 0;
+  });
+}
+
+export { forEachSpectrum as _forEachSpectrum, stftBackward as _stftBackward };
