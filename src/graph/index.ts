@@ -3,3 +3,4 @@ export * from './combinators.ts';
 export * from './valueAndGrad.ts';
 export * from './ops.ts';
 export * from './synthNodes.ts';
+export * from './lossNodes.ts';

@@ -1,2 +1,4 @@
-/** `io`: WAV codec and file helpers. */
+/** `io`: WAV codec and files, PNG and SVG plots. */
 export * from './wav.ts';
+export * from './png.ts';
+export * from './plot.ts';

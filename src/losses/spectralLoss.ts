@@ -12,7 +12,7 @@
  */
 import { checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
 import { frames, readLayout } from '../core/frames.ts';
-import { magnitudeSpectrogram, magnitudeSpectrogramVjp, stftGeometry } from '../spectral/stft.ts';
+import { magnitudeSpectrogram, magnitudeVjpFromSpectra, magnitudeWithSpectra, stftGeometry } from '../spectral/stft.ts';
 import { applyMel, applyMelVjp, melWeightMatrix, type MelMatrix } from '../spectral/mel.ts';
 import { loudness, loudnessVjp } from '../spectral/features.ts';
 
@@ -221,7 +221,8 @@ export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions
     const grad = withGrad ? new Float64Array(N) : null;
     for (const sc of scales) {
       const stftOpts = { frameSize: sc.size, overlap };
-      const mv = magnitudeSpectrogram(xs, stftOpts).data;
+      const cached = withGrad ? magnitudeWithSpectra(xs, stftOpts) : null;
+      const mv = cached ? cached.mag.data : magnitudeSpectrogram(xs, stftOpts).data;
       const gm = withGrad ? new Float64Array(mv.length) : null;
       sc.terms.forEach((term, i) => {
         const fv = term.f(mv);
@@ -245,8 +246,8 @@ export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions
           for (let j = 0; j < gm.length; j++) gm[j] += back[j];
         }
       });
-      if (grad && gm) {
-        const gx = magnitudeSpectrogramVjp(frames(gm, sc.T, sc.B), xs, stftOpts);
+      if (grad && gm && cached) {
+        const gx = magnitudeVjpFromSpectra(gm, xs, cached);
         for (let j = 0; j < N; j++) grad[j] += gx[j];
       }
     }

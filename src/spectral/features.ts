@@ -91,7 +91,7 @@ export function loudness(x: Float64Array, opts: LoudnessOptions = {}): Float64Ar
     let acc = 0;
     if (v1) {
       for (let k = 0; k < B; k++) {
-        const m = Math.hypot(spec[2 * k], spec[2 * k + 1]);
+        const m = Math.sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]);
         const db = 20 * Math.log10(m > 1e-20 ? m : 1e-20) + aDb[k] - refDb;
         acc += db > -rangeDb ? db : -rangeDb;
       }

@@ -92,7 +92,7 @@ function forEachSpectrum(xs: Float64Array, g: StftGeometry, each: (t: number, sp
 function stftBackward(
   xs: Float64Array,
   g: StftGeometry,
-  needSpectrum: boolean,
+  needSpectrum: boolean | Float64Array,
   fill: (t: number, spec: Float64Array, gspec: Float64Array) => void,
 ): Float64Array {
   const { frameSize, hop, fftSize, nFrames, padLeft, window, bins } = g;
@@ -113,9 +113,44 @@ function stftBackward(
     const hi = Math.min(frameSize, xs.length - st);
     for (let i = lo; i < hi; i++) out[st + i] += window[i] * y[i];
   };
-  if (needSpectrum) forEachSpectrum(xs, g, run);
+  if (needSpectrum instanceof Float64Array) {
+    const w = fftSize + 2;
+    for (let t = 0; t < nFrames; t++) run(t, needSpectrum.subarray(t * w, (t + 1) * w));
+  } else if (needSpectrum) forEachSpectrum(xs, g, run);
   else for (let t = 0; t < nFrames; t++) run(t, gspec);
   return out;
+}
+
+/**
+ * Magnitude spectrogram plus the complex spectra it came from (interleaved, nFrames × (fftSize + 2)),
+ * so that a VJP can reuse them (`magnitudeVjpFromSpectra`) instead of recomputing the STFT.
+ */
+export function magnitudeWithSpectra(x: Float64Array, opts: StftOptions = {}): { mag: Frames; spectra: Float64Array; geometry: StftGeometry } {
+  const xs = readLayout('magnitudeSpectrogram', 'x', x).data;
+  const g = stftGeometry('magnitudeSpectrogram', xs.length, opts);
+  const w = g.fftSize + 2;
+  const spectra = new Float64Array(g.nFrames * w);
+  const out = new Float64Array(g.nFrames * g.bins);
+  forEachSpectrum(xs, g, (t, spec) => {
+    spectra.set(spec, t * w);
+    for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = Math.sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]);
+  });
+  return { mag: frames(out, g.nFrames, g.bins), spectra, geometry: g };
+}
+
+/** VJP of the magnitude spectrogram from cached spectra (see magnitudeWithSpectra). */
+export function magnitudeVjpFromSpectra(gy: Float64Array, x: Float64Array, cached: { spectra: Float64Array; geometry: StftGeometry }): Float64Array {
+  const g = cached.geometry;
+  return stftBackward(x, g, cached.spectra, (t, spec, gs) => {
+    for (let k = 0; k < g.bins; k++) {
+      const re = spec[2 * k];
+      const im = spec[2 * k + 1];
+      const m = Math.sqrt(re * re + im * im);
+      const c = m > 0 ? gy[t * g.bins + k] / m : 0;
+      gs[2 * k] = c * re;
+      gs[2 * k + 1] = c * im;
+    }
+  });
 }
 
 export interface Spectrogram {
@@ -166,7 +201,7 @@ export function magnitudeSpectrogram(x: Float64Array, opts: StftOptions = {}): F
   const g = stftGeometry('magnitudeSpectrogram', xs.length, opts);
   const out = new Float64Array(g.nFrames * g.bins);
   forEachSpectrum(xs, g, (t, spec) => {
-    for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = Math.hypot(spec[2 * k], spec[2 * k + 1]);
+    for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = Math.sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]);
   });
   return frames(out, g.nFrames, g.bins);
 }
@@ -174,7 +209,7 @@ export function magnitudeSpectrogram(x: Float64Array, opts: StftOptions = {}): F
 /** VJP of {@link magnitudeSpectrogram}. */
 export function magnitudeSpectrogramVjp(gy: Frames, x: Float64Array, opts: StftOptions = {}): Float64Array {
   return spectrogramVjp('magnitudeSpectrogramVjp', gy, x, opts, (re, im, g) => {
-    const m = Math.hypot(re, im);
+    const m = Math.sqrt(re * re + im * im);
     return m > 0 ? g / m : 0;
   });
 }

@@ -1,0 +1,43 @@
+/**
+ * Losses as graph Nodes. Each takes a pair `[target, value]` (e.g. `fanout([stopGradient(...), model])`)
+ * and outputs one value; the target is treated as data (no cotangent flows to it).
+ */
+import type { Signal } from '../core/frames.ts';
+import type { Tree } from '../core/tree.ts';
+import { fail } from '../core/errors.ts';
+import { meanDifference, meanDifferenceVjp, type MeanDifferenceOptions } from '../losses/meanDifference.ts';
+import { makeSpectralLoss, type SpectralLossOptions } from '../losses/spectralLoss.ts';
+import { primitive, type Node } from './node.ts';
+
+function pair(fn: string, x: Tree): [Signal, Signal] {
+  if (!Array.isArray(x) || x.length !== 2) fail(fn, 'input must be a pair [target, value]');
+  return [x[0] as Signal, x[1] as Signal];
+}
+
+/** meanDifference(target, value) as a Node. */
+export function meanDifferenceLoss(opts: MeanDifferenceOptions = {}): Node {
+  return primitive({
+    name: 'meanDifferenceLoss',
+    forward: (x: Tree) => meanDifference(...pair('meanDifferenceLoss', x), opts),
+    vjp: (x: Tree) => {
+      const [t, v] = pair('meanDifferenceLoss', x);
+      return [meanDifference(t, v, opts), (g: Tree) => [undefined, meanDifferenceVjp(g as Float64Array, t, v, opts).value]];
+    },
+  });
+}
+
+/** The multi-scale spectral loss as a Node (target features are recomputed per call). */
+export function spectralLossNode(opts: SpectralLossOptions = {}): Node {
+  return primitive({
+    name: 'spectralLoss',
+    forward: (x: Tree) => {
+      const [t, v] = pair('spectralLoss', x);
+      return Float64Array.of(makeSpectralLoss(t as Float64Array, opts).loss(v as Float64Array));
+    },
+    vjp: (x: Tree) => {
+      const [t, v] = pair('spectralLoss', x);
+      const r = makeSpectralLoss(t as Float64Array, opts).valueAndGrad(v as Float64Array);
+      return [Float64Array.of(r.value), (g: Tree) => [undefined, r.grad.map((d) => d * (g as Float64Array)[0])]];
+    },
+  });
+}
