@@ -225,6 +225,29 @@ export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions
       const mv = cached ? cached.mag.data : magnitudeSpectrogram(xs, stftOpts).data;
       const gm = withGrad ? new Float64Array(mv.length) : null;
       sc.terms.forEach((term, i) => {
+        // The two terms every config uses get one fused pass without temporaries.
+        if (term.name === 'mag' || term.name === 'logmag') {
+          const tgt = sc.targets[i];
+          const isLog = term.name === 'logmag';
+          const n = mv.length;
+          const k = term.weight / n;
+          const le = Math.log(1e-5);
+          let acc = 0;
+          for (let j = 0; j < n; j++) {
+            const m = mv[j];
+            const v = isLog ? (m > 0 ? Math.log(m) : le) : m;
+            const d = v - tgt[j];
+            acc += l1 ? Math.abs(d) : d * d;
+            if (gm) {
+              const gd = l1 ? k * Math.sign(d) : 2 * k * d;
+              gm[j] += isLog ? (m > 0 ? gd / m : 0) : gd;
+            }
+          }
+          const val = acc / n;
+          parts[term.name] = (parts[term.name] ?? 0) + term.weight * val;
+          total += term.weight * val;
+          return;
+        }
         const fv = term.f(mv);
         let val: number;
         let gf: Float64Array | null = null;

@@ -10,7 +10,7 @@
  */
 import { fail } from '../core/errors.ts';
 import { readLayout } from '../core/frames.ts';
-import { irfftInto, isPowerOfTwo, rfftInto } from './fftCore.ts';
+import { irfftInto, isPowerOfTwo, rfftInto, rfftScratch } from './fftCore.ts';
 
 export interface Complex {
   re: Float64Array;
@@ -29,8 +29,12 @@ export function rfft(x: Float64Array, n = x?.length): Complex {
   const xs = readLayout('rfft', 'x', x).data;
   checkSize('rfft', n);
   if (xs.length > n) fail('rfft', `x has ${xs.length} samples, more than the size n = ${n}`);
-  const spec = new Float64Array(n + 2);
-  rfftInto(xs, n, spec);
+  let spec: Float64Array;
+  if (xs.length === n) spec = rfftScratch(xs, n);
+  else {
+    spec = new Float64Array(2 * n);
+    rfftInto(xs, n, spec);
+  }
   const m = n / 2 + 1;
   const re = new Float64Array(m);
   const im = new Float64Array(m);

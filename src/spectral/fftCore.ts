@@ -71,15 +71,35 @@ export function rfftInto(x: Float64Array, n: number, out: Float64Array, offset =
     return;
   }
   const p = plan(n);
-  const buf = p.scratchIn;
-  const m = Math.min(length, n);
-  for (let i = 0; i < m; i++) buf[i] = x[offset + i];
-  buf.fill(0, m);
-  const spec = p.scratchSpec;
-  p.fft.realTransform(spec, buf);
-  for (let i = 0; i < n + 2; i++) out[i] = spec[i];
+  // fft.js reads data[0 … n) only: a whole, unpadded input needs no copy.
+  let src: Float64Array;
+  if (offset === 0 && length >= n) src = x;
+  else {
+    src = p.scratchIn;
+    const m = Math.min(length, n);
+    for (let i = 0; i < m; i++) src[i] = x[offset + i];
+    src.fill(0, m);
+  }
+  // fft.js uses its whole 2n-long output as workspace: write straight into `out` when it is that long.
+  if (out.length >= 2 * n) {
+    p.fft.realTransform(out, src);
+  } else {
+    const spec = p.scratchSpec;
+    p.fft.realTransform(spec, src);
+    for (let i = 0; i < n + 2; i++) out[i] = spec[i];
+  }
   out[1] = 0;
   out[n + 1] = 0;
+}
+
+/**
+ * The spectrum of x (length ≥ n, read from 0) in a scratch buffer owned by the size's plan:
+ * valid until the next transform of that size. Saves an allocation in hot wrappers.
+ */
+export function rfftScratch(x: Float64Array, n: number): Float64Array {
+  const p = plan(n);
+  rfftInto(x, n, p.scratchSpec);
+  return p.scratchSpec;
 }
 
 /**

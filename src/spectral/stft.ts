@@ -73,12 +73,12 @@ export function stftGeometry(fn: string, N: number, opts: StftOptions = {}): Stf
 function forEachSpectrum(xs: Float64Array, g: StftGeometry, each: (t: number, spec: Float64Array) => void): void {
   const { frameSize, hop, fftSize, nFrames, padLeft, window } = g;
   const buf = new Float64Array(fftSize);
-  const spec = new Float64Array(fftSize + 2);
+  const spec = new Float64Array(2 * fftSize);
   for (let t = 0; t < nFrames; t++) {
     const s = t * hop - padLeft;
-    buf.fill(0);
     const lo = Math.max(0, -s);
     const hi = Math.min(frameSize, xs.length - s);
+    if (lo > 0 || hi < fftSize) buf.fill(0);
     for (let i = lo; i < hi; i++) buf[i] = window[i] * xs[s + i];
     rfftInto(buf, fftSize, spec);
     each(t, spec);
@@ -101,12 +101,12 @@ function stftBackward(
   const y = new Float64Array(fftSize);
   const run = (t: number, spec: Float64Array) => {
     fill(t, spec, gspec);
-    // rfft's VJP: n·irfft of the cotangent with the half-spectrum weights undone.
-    for (let k = 0; k < bins; k++) {
-      const s = k === 0 || k === bins - 1 ? fftSize : fftSize / 2;
-      gspec[2 * k] *= s;
-      gspec[2 * k + 1] *= s;
-    }
+    // rfft's VJP: n·irfft of the cotangent with the half-spectrum weights undone
+    // (×n/2 everywhere, ×n at DC and Nyquist; their imaginary parts are ignored by irfft).
+    const half = fftSize / 2;
+    for (let i = 0; i < 2 * bins; i++) gspec[i] *= half;
+    gspec[0] *= 2;
+    gspec[2 * bins - 2] *= 2;
     irfftInto(gspec, fftSize, y);
     const st = t * hop - padLeft;
     const lo = Math.max(0, -st);
@@ -132,7 +132,7 @@ export function magnitudeWithSpectra(x: Float64Array, opts: StftOptions = {}): {
   const spectra = new Float64Array(g.nFrames * w);
   const out = new Float64Array(g.nFrames * g.bins);
   forEachSpectrum(xs, g, (t, spec) => {
-    spectra.set(spec, t * w);
+    spectra.set(spec.subarray(0, w), t * w);
     for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = Math.sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]);
   });
   return { mag: frames(out, g.nFrames, g.bins), spectra, geometry: g };
