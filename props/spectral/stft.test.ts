@@ -49,6 +49,9 @@ describe('STFT family VJPs', () => {
       expectVjp((v: Float64Array) => s.logMelSpectrogram(v, o), (g: Frames, v: Float64Array) => s.logMelSpectrogramVjp(g, v, o), x, { eps: 1e-8 });
       const mo = { ...o, nMfcc: Math.min(5, nMels) };
       expectVjp((v: Float64Array) => s.mfcc(v, mo), (g: Frames, v: Float64Array) => s.mfccVjp(g, v, mo), x, { eps: 1e-8 });
+      const M = s.melWeightMatrix(nMels, 33, 16000, 100, 7000);
+      const spec = frames(Float64Array.from({ length: 4 * 33 }, (_, i) => Math.cos(i)), 4, 33);
+      expectAdjoint((v: Frames) => s.applyMel(v, M), (g: Frames) => s.applyMelVjp(g, M), spec);
       const lm = frames(Float64Array.from({ length: 3 * nMels }, (_, i) => Math.sin(i)), 3, nMels);
       expectAdjoint((v: Frames) => s.dctII(v, Math.min(5, nMels)), (g: Frames) => s.dctIIVjp(g, lm), lm);
     }));
