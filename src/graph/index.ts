@@ -4,3 +4,4 @@ export * from './valueAndGrad.ts';
 export * from './ops.ts';
 export * from './synthNodes.ts';
 export * from './lossNodes.ts';
+export * from './effectNodes.ts';
