@@ -35,11 +35,11 @@ function timeOnce(f: () => unknown): number {
 }
 
 /** Warm both up, then alternate runs until each has `minMs` of samples (at least 5 runs each). */
-export function compare(c: Case, minMs = Number(process.env.BENCH_MS ?? 400)): Row {
-  // Warm-up: let the JIT settle on each side (10 runs and 200 ms at least).
+export function compare(c: Case, minMs = Number(process.env.BENCH_MS ?? 400), warmupRuns = 10): Row {
+  // Warm-up: let the JIT settle on each side (warmupRuns runs and 200 ms at least).
   for (const f of [c.ours, c.baseline]) {
     const t0 = performance.now();
-    for (let i = 0; i < 10 || performance.now() - t0 < 200; i++) consume(f());
+    for (let i = 0; i < warmupRuns || performance.now() - t0 < 200; i++) consume(f());
   }
   const a: number[] = [];
   const b: number[] = [];

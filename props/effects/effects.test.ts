@@ -130,3 +130,39 @@ describe('dynamics VJPs', () => {
     }));
   });
 });
+
+describe('FIR effects, mix and EQ VJPs', () => {
+  it('sincFilter (exact adjoint in the audio), firFilter, mix', () => {
+    fc.assert(fc.property(sig(8, 200), num(0.05, 1), fc.boolean(), (x, cutoff, highPass) => {
+      const o = { windowSize: 16, highPass };
+      expectAdjoint((v: Float64Array) => e.sincFilter(v, cutoff, o), (g: Float64Array) => e.sincFilterVjp(g, x, cutoff, o), x, 1e-13 * x.length);
+      const m = Float64Array.from({ length: 9 }, (_, i) => 0.2 + 0.1 * Math.sin(i + cutoff));
+      type F = { x: Float64Array; m: Float64Array };
+      expectVjp((z: F) => e.firFilter(z.x, z.m, { windowSize: 7 }), (g: Float64Array, z: F) => {
+        const r = e.firFilterVjp(g, z.x, z.m, { windowSize: 7 });
+        return { x: r.audio, m: r.magnitudes };
+      }, { x, m });
+      const w = x.map((v) => 0.05 + 0.9 * Math.abs(Math.sin(3 * v + cutoff)));
+      type M = { a: Float64Array; b: Float64Array; m: Float64Array };
+      expectVjp((z: M) => e.mix(z.a, z.b, z.m), (g: Float64Array, z: M) => e.mixVjp(g, z.a, z.b, z.m), { a: x, b: x.map((v) => v * 0.5 - 0.1), m: w });
+    }));
+  });
+  it('parametricEq in the audio and every band’s frequency, Q and gain', () => {
+    const arb = fc.integer({ min: 1, max: 80 }).chain((n) => fc.record({ x: arrayOf(num(-1, 1), n, n), f1: num(100, 3000), f2: num(500, 6000), g: num(-12, 12), q: num(0.5, 4) }));
+    fc.assert(fc.property(arb, ({ x, f1, f2, g, q }) => {
+      const n = x.length;
+      const c = (v: number) => new Float64Array(n).fill(v);
+      type X = { x: Float64Array; p: Float64Array };
+      const bands = (p: Float64Array) => [
+        { type: 'lowshelf' as const, freqHz: c(p[0]), q: c(p[1]), gainDb: c(p[2]) },
+        { type: 'peaking' as const, freqHz: c(p[3]), q: c(p[1]), gainDb: c(-p[2]) },
+      ];
+      expectVjp((z: X) => e.parametricEq(z.x, bands(z.p)), (gy: Float64Array, z: X) => {
+        const r = e.parametricEqVjp(gy, z.x, bands(z.p));
+        const s = (a: Float64Array) => a.reduce((t, v) => t + v, 0);
+        const [b0, b1] = r.bands;
+        return { x: r.audio, p: Float64Array.of(s(b0.freqHz), s(b0.q) + s(b1.q), s(b0.gainDb) - s(b1.gainDb), s(b1.freqHz)) };
+      }, { x, p: Float64Array.of(f1, q, g, f2) });
+    }));
+  });
+});

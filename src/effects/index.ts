@@ -4,3 +4,5 @@ export * from './modDelay.ts';
 export * from './iir.ts';
 export * from './rbj.ts';
 export * from './dynamics.ts';
+export * from './fir.ts';
+export * from './eq.ts';

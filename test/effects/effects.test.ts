@@ -120,3 +120,63 @@ describe('waveshaper and compressor', () => {
     expect(() => waveshaper(f64(0), { drive: NaN, bias: 0, gain: 1 })).toThrow('waveshaper: params.drive must be a finite number (got NaN)');
   });
 });
+
+import { sincFilter, sincImpulseResponse, mix, firFilter, parametricEq, parametricEqVjp } from '../../src/effects/index.ts';
+import { frequencyFilter } from '../../src/spectral/frequencyFilter.ts';
+import { train } from '../../src/index.ts';
+
+describe('FIR effects and mix', () => {
+  it('the sinc low-pass has unit DC gain, passes a low tone and stops a high one; high-pass does the reverse', () => {
+    const ir = sincImpulseResponse(0.25, { windowSize: 256 });
+    expect(ir.length).toBe(257);
+    expect(ir.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 14);
+    const tone = (f: number) => Float64Array.from({ length: 4000 }, (_, n) => Math.sin((2 * Math.PI * f * n) / 16000));
+    const rms = (x: Float64Array) => Math.sqrt(x.slice(1000, 3000).reduce((s, v) => s + v * v, 0) / 2000);
+    expect(rms(sincFilter(tone(500), 0.25))).toBeCloseTo(Math.SQRT1_2, 2);
+    expect(rms(sincFilter(tone(5000), 0.25))).toBeLessThan(1e-3);
+    expect(rms(sincFilter(tone(5000), 0.25, { highPass: true }))).toBeCloseTo(Math.SQRT1_2, 2);
+    expect(() => sincImpulseResponse(1.5)).toThrow('sincImpulseResponse: cutoff is a fraction of Nyquist and must be in (0, 1] (got 1.5)');
+  });
+  it('firFilter is frequencyFilter with DDSP’s 257-sample window', () => {
+    const x = randomArray(640, 9);
+    const m = randomArray(65, 10, 0, 1);
+    expectClose(firFilter(x, m), frequencyFilter(x, m, { windowSize: 257 }), 0);
+  });
+  it('mix is a constant-power crossfade', () => {
+    const a = fill(3, 1);
+    const b = fill(3, 0);
+    expectClose(mix(a, b, f64(0, 0.5, 1)), [0, Math.SQRT1_2, 1], 1e-15);
+    expect(() => mix(a, b, f64(0, 2, 1))).toThrow('mix: m[1] is 2; expected a mix level in [0, 1]');
+  });
+});
+
+describe('a trainable EQ fitted to a target', () => {
+  it('Adam recovers a peaking band’s gain and frequency from the filtered signal', () => {
+    const T = 4000;
+    const x = randomArray(T, 11);
+    const band = (f: number, g: number) => [{ type: 'peaking' as const, freqHz: fill(T, f), q: fill(T, 1.5), gainDb: fill(T, g) }];
+    const target = parametricEq(x, band(1800, 9), { sampleRate: 16000 });
+    // Parameters in natural units for one learning rate: octaves above 1200 Hz and tens of dB.
+    const { params } = train.fit({
+      valueAndGrad: (p) => {
+        const f = 1200 * 2 ** (p.u as Float64Array)[0];
+        const g = 10 * (p.v as Float64Array)[0];
+        const y = parametricEq(x, band(f, g), { sampleRate: 16000 });
+        let loss = 0;
+        const gy = y.map((v, i) => {
+          loss += (v - target[i]) ** 2 / T;
+          return (2 * (v - target[i])) / T;
+        });
+        const r = parametricEqVjp(gy, x, band(f, g), { sampleRate: 16000 }).bands[0];
+        const df = r.freqHz.reduce((a, v) => a + v, 0);
+        const dg = r.gainDb.reduce((a, v) => a + v, 0);
+        return { value: loss, grad: { u: Float64Array.of(df * f * Math.LN2), v: Float64Array.of(10 * dg) } };
+      },
+      params: { u: Float64Array.of(0), v: Float64Array.of(0) },
+      optimizer: train.adam({ learningRate: train.exponentialDecay({ initial: 0.05, decaySteps: 200, decayRate: 0.3 }) }),
+      steps: 600,
+    });
+    expect(10 * (params.v as Float64Array)[0]).toBeCloseTo(9, 1);
+    expect(Math.abs(1200 * 2 ** (params.u as Float64Array)[0] - 1800)).toBeLessThan(10);
+  });
+});
