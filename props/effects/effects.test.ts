@@ -2,6 +2,8 @@ import { describe, it } from 'vitest';
 import * as e from '../../src/effects/index.ts';
 import { named, checkNodeVjp, reverb as reverbNode } from '../../src/index.ts';
 import { fc, num, arrayOf, expectVjp, expectAdjoint } from '../helpers.ts';
+import { expDecayReverb, filteredNoiseReverb, firFilter as firNode, modDelay as modDelayNode } from '../../src/index.ts';
+import { frames } from '../../src/core/frames.ts';
 
 const sig = (min: number, max: number) => fc.integer({ min, max }).chain((n) => arrayOf(num(-1, 1), n, n));
 
@@ -164,5 +166,21 @@ describe('FIR effects, mix and EQ VJPs', () => {
         return { x: r.audio, p: Float64Array.of(s(b0.freqHz), s(b0.q) + s(b1.q), s(b0.gainDb) - s(b1.gainDb), s(b1.freqHz)) };
       }, { x, p: Float64Array.of(f1, q, g, f2) });
     }));
+  });
+});
+
+
+describe('effect nodes pass checkNodeVjp', () => {
+  it('expDecayReverb, filteredNoiseReverb, firFilter and modDelay', () => {
+    fc.assert(fc.property(sig(16, 64), num(-2, 2), num(-1, 2), (x, gain, decay) => {
+      const n = x.length;
+      const checks = [
+        checkNodeVjp(named('rv', expDecayReverb({ irLength: 24, seed: 1 })), x, { rv: { gain: Float64Array.of(gain), decay: Float64Array.of(decay) } }),
+        checkNodeVjp(named('rv', filteredNoiseReverb({ irLength: 24, windowSize: 5 })), x, { rv: { magnitudes: frames(Float64Array.from({ length: 2 * 9 }, (_, i) => Math.sin(i + gain)), 2, 9) } }),
+        checkNodeVjp(firNode({ windowSize: 7 }), { audio: x, magnitudes: Float64Array.from({ length: 9 }, (_, i) => Math.cos(i * gain)) }, {}),
+        checkNodeVjp(modDelayNode({ maxDelay: 20 }), { audio: x, delay: Float64Array.from({ length: n }, (_, i) => 2.3 + Math.sin(i * 0.3 + decay)), gain: x.map((v) => v + gain) }, {}),
+      ];
+      for (const r of checks) if (!r.ok) throw new Error(r.message);
+    }), { numRuns: 50 });
   });
 });

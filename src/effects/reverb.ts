@@ -7,7 +7,8 @@
  *   ir[i] = gain·exp(−(2 + e^decay)·t_i)·u_i,   t = linspace(0, 1, L), u seeded uniform noise.
  */
 import { checkBoolean, checkInteger, fail } from '../core/errors.ts';
-import { readLayout } from '../core/frames.ts';
+import { readLayout, type Signal } from '../core/frames.ts';
+import { filteredNoise, filteredNoiseVjp } from '../synths/filteredNoise.ts';
 import { fftConvolve, fftConvolveVjp } from '../spectral/convolve.ts';
 import { uniformNoise } from '../synths/noise.ts';
 
@@ -86,4 +87,28 @@ export function expDecayIrVjp(gIr: Float64Array, gain: Float64Array, decay: Floa
     gd -= gi[i] * g * env[i] * (i / (irLength - 1)) * ed;
   }
   return { gain: Float64Array.of(gg), decay: Float64Array.of(gd) };
+}
+
+export interface FilteredNoiseIrOptions {
+  /** IR length in samples. Default 48000. */
+  irLength?: number;
+  /** Hann window of the FIR design. Default 257. */
+  windowSize?: number;
+  /** Noise seed. Default 0. */
+  seed?: number;
+}
+
+/**
+ * DDSP's FilteredNoiseReverb impulse response: filtered noise of irLength samples shaped by
+ * frame-wise magnitudes [F, B] (already scaled; the node applies expSigmoid with bias −3).
+ */
+export function filteredNoiseIr(magnitudes: Signal, opts: FilteredNoiseIrOptions = {}): Float64Array {
+  const { irLength = 48000, windowSize = 257, seed = 0 } = opts;
+  return filteredNoise(magnitudes, { nSamples: irLength, windowSize, seed });
+}
+
+/** VJP of {@link filteredNoiseIr} with respect to the magnitudes. */
+export function filteredNoiseIrVjp<M extends Signal>(gIr: Float64Array, magnitudes: M, opts: FilteredNoiseIrOptions = {}): M {
+  const { irLength = 48000, windowSize = 257, seed = 0 } = opts;
+  return filteredNoiseVjp(gIr, magnitudes, { nSamples: irLength, windowSize, seed });
 }

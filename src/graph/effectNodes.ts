@@ -1,28 +1,118 @@
 /**
- * Effects as graph Nodes. `reverb(opts)` reads its impulse response from the parameter `ir`,
- * so `named('reverb', reverb())` trains `params.reverb.ir`, as DDSP's trainable Reverb.
+ * DDSP's effects as graph Nodes. Trainable values are parameters, so `named('reverb', reverb())`
+ * trains `params.reverb.ir`, as DDSP's trainable Reverb:
+ *   reverb()               audio → audio, parameter `ir` [L]
+ *   expDecayReverb(o)      audio → audio, parameters `gain` [1] (raw, expSigmoid) and `decay` [1]
+ *   filteredNoiseReverb(o) audio → audio, parameter `magnitudes` [F, B] (raw, expSigmoid after −3 bias)
+ *   firFilter(o)           { audio, magnitudes (raw) } → audio
+ *   modDelay(o)            { audio, delay (samples), gain (raw, expSigmoid) } → audio
  */
 import { fail } from '../core/errors.ts';
-import type { Tree } from '../core/tree.ts';
-import { reverb as reverbOp, reverbVjp, type ReverbOptions } from '../effects/reverb.ts';
-import type { Node } from './node.ts';
+import { expSigmoid, expSigmoidVjp } from '../core/scaling.ts';
+import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
+import type { Cotangent, Params, Tree } from '../core/tree.ts';
+import {
+  expDecayIr, expDecayIrVjp, filteredNoiseIr, filteredNoiseIrVjp, reverb as reverbOp, reverbVjp,
+  type ExpDecayOptions, type FilteredNoiseIrOptions, type ReverbOptions,
+} from '../effects/reverb.ts';
+import { firFilter as firOp, firFilterVjp } from '../effects/fir.ts';
+import { modDelay as modDelayOp, modDelayVjp, type ModDelayOptions } from '../effects/modDelay.ts';
+import type { Node, Pullback } from './node.ts';
+import { primitive } from './node.ts';
 
-export function reverb(opts: ReverbOptions = {}): Node {
-  const read = (p: Record<string, Tree>) => {
-    const ir = p?.ir;
-    if (!(ir instanceof Float64Array)) fail('reverb', "needs a parameter 'ir' (a Float64Array); scope it with named('reverb', reverb())");
-    return ir;
-  };
+function readParam(fn: string, p: Params, key: string): Signal {
+  const v = p?.[key];
+  if (v === undefined) fail(fn, `needs a parameter '${key}' (scope it with named(...))`);
+  return v as Signal;
+}
+
+/** A reverb whose IR is computed from parameters by `ir(p)` with VJP `irVjp(ḡIr, p)`. */
+function irReverb(name: string, ir: (p: Params) => Float64Array, irVjp: (g: Float64Array, p: Params) => Cotangent, opts: ReverbOptions): Node {
   return {
-    name: 'reverb',
-    forward: (x, p) => reverbOp(x as Float64Array, read(p as Record<string, Tree>), opts),
+    name,
+    forward: (x, p) => reverbOp(x as Float64Array, ir(p), opts),
     vjp: (x, p) => {
-      const ir = read(p as Record<string, Tree>);
-      return [reverbOp(x as Float64Array, ir, opts), (g) => {
+      const h = ir(p);
+      const pullback: Pullback = (g) => {
         if (g === undefined) return [undefined, undefined];
-        const r = reverbVjp(g as Float64Array, x as Float64Array, ir, opts);
-        return [r.audio, { ir: r.ir }];
-      }];
+        const r = reverbVjp(g as Float64Array, x as Float64Array, h, opts);
+        return [r.audio, irVjp(r.ir, p)];
+      };
+      return [reverbOp(x as Float64Array, h, opts), pullback];
     },
   };
+}
+
+export function reverb(opts: ReverbOptions = {}): Node {
+  const ir = (p: Params) => {
+    const v = readParam('reverb', p, 'ir');
+    if (!(v instanceof Float64Array)) fail('reverb', "parameter 'ir' must be a Float64Array");
+    return v;
+  };
+  return irReverb('reverb', ir, (g) => ({ ir: g }), opts);
+}
+
+export function expDecayReverb(opts: ExpDecayOptions & ReverbOptions = {}): Node {
+  const f = 'expDecayReverb';
+  const args = (p: Params) => [expSigmoid(readParam(f, p, 'gain') as Float64Array), readParam(f, p, 'decay') as Float64Array] as const;
+  return irReverb(f, (p) => expDecayIr(...args(p), opts), (g, p) => {
+    const [gain, decay] = args(p);
+    const r = expDecayIrVjp(g, gain, decay, opts);
+    return { gain: expSigmoidVjp(r.gain, readParam(f, p, 'gain') as Float64Array), decay: r.decay };
+  }, opts);
+}
+
+function biased(x: Signal, bias: number): Signal {
+  const L = readLayout('filteredNoiseReverb', 'magnitudes', x);
+  return wrapLike<Signal>(L, L.data.map((v) => v + bias), L.n);
+}
+
+export function filteredNoiseReverb(opts: FilteredNoiseIrOptions & ReverbOptions & { initialBias?: number } = {}): Node {
+  const f = 'filteredNoiseReverb';
+  const { initialBias = -3 } = opts;
+  return irReverb(f, (p) => filteredNoiseIr(expSigmoid(biased(readParam(f, p, 'magnitudes'), initialBias)), opts), (g, p) => {
+    const z = biased(readParam(f, p, 'magnitudes'), initialBias);
+    return { magnitudes: expSigmoidVjp(filteredNoiseIrVjp(g, expSigmoid(z), opts), z) };
+  }, opts);
+}
+
+function field(fn: string, x: Tree, key: string): Signal {
+  const v = (x as Record<string, Signal>)?.[key];
+  if (v === undefined) fail(fn, `input must be a record with '${key}'`);
+  return v;
+}
+
+export function firFilter(opts: { windowSize?: number } = {}): Node {
+  const f = 'firFilter';
+  return primitive({
+    name: f,
+    forward: (x: Tree) => firOp(field(f, x, 'audio') as Float64Array, expSigmoid(field(f, x, 'magnitudes')), opts),
+    vjp: (x: Tree) => {
+      const audio = field(f, x, 'audio') as Float64Array;
+      const raw = field(f, x, 'magnitudes');
+      const m = expSigmoid(raw);
+      return [firOp(audio, m, opts), (g: Tree): Cotangent => {
+        const r = firFilterVjp(g as Float64Array, audio, m, opts);
+        return { audio: r.audio, magnitudes: expSigmoidVjp(r.magnitudes, raw) };
+      }];
+    },
+  });
+}
+
+export function modDelay(opts: ModDelayOptions = {}): Node {
+  const f = 'modDelay';
+  return primitive({
+    name: f,
+    forward: (x: Tree) => modDelayOp(field(f, x, 'audio') as Float64Array, field(f, x, 'delay') as Float64Array, expSigmoid(field(f, x, 'gain') as Float64Array), opts),
+    vjp: (x: Tree) => {
+      const audio = field(f, x, 'audio') as Float64Array;
+      const delay = field(f, x, 'delay') as Float64Array;
+      const raw = field(f, x, 'gain') as Float64Array;
+      const gain = expSigmoid(raw);
+      return [modDelayOp(audio, delay, gain, opts), (g: Tree): Cotangent => {
+        const r = modDelayVjp(g as Float64Array, audio, delay, gain, opts);
+        return { audio: r.audio, delay: r.delay, gain: expSigmoidVjp(r.gain, raw) };
+      }];
+    },
+  });
 }

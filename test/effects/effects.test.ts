@@ -1,6 +1,9 @@
 import { describe, it, expect } from 'vitest';
 import { reverb, expDecayIr, modDelay, modDelayPreset, biquad, onePole, rbjBiquad, waveshaper, compressor } from '../../src/effects/index.ts';
 import { expectClose, f64, randomArray } from '../helpers.ts';
+import { sincFilter, sincImpulseResponse, mix, firFilter, parametricEq, parametricEqVjp } from '../../src/effects/index.ts';
+import { frequencyFilter } from '../../src/spectral/frequencyFilter.ts';
+import { train } from '../../src/index.ts';
 
 const fill = (n: number, v: number) => new Float64Array(n).fill(v);
 
@@ -121,9 +124,6 @@ describe('waveshaper and compressor', () => {
   });
 });
 
-import { sincFilter, sincImpulseResponse, mix, firFilter, parametricEq, parametricEqVjp } from '../../src/effects/index.ts';
-import { frequencyFilter } from '../../src/spectral/frequencyFilter.ts';
-import { train } from '../../src/index.ts';
 
 describe('FIR effects and mix', () => {
   it('the sinc low-pass has unit DC gain, passes a low tone and stops a high one; high-pass does the reverse', () => {
