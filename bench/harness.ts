@@ -45,7 +45,9 @@ export function compare(c: Case, minMs = Number(process.env.BENCH_MS ?? 400), wa
   const b: number[] = [];
   let ta = 0;
   let tb = 0;
-  while (a.length < 5 || ta < minMs || tb < minMs) {
+  // At least 5 runs each, until either side has minMs of samples (a slow baseline does not
+  // force hundreds of runs of a fast one).
+  while (a.length < 5 || (ta < minMs && tb < minMs)) {
     const x = timeOnce(c.ours);
     const y = timeOnce(c.baseline);
     a.push(x);
