@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import * as e from '../../src/effects/index.ts';
 import { named, checkNodeVjp, reverb as reverbNode } from '../../src/index.ts';
 import { fc, num, arrayOf, expectVjp, expectAdjoint } from '../helpers.ts';
-import { expDecayReverb, filteredNoiseReverb, firFilter as firNode, modDelay as modDelayNode } from '../../src/index.ts';
+import { expDecayReverb, filteredNoiseReverb, firFilter as firNode, modDelay as modDelayNode, sincFilter as sincNode, mix as mixNode } from '../../src/index.ts';
 import { frames } from '../../src/core/frames.ts';
 
 const sig = (min: number, max: number) => fc.integer({ min, max }).chain((n) => arrayOf(num(-1, 1), n, n));
@@ -171,13 +171,15 @@ describe('FIR effects, mix and EQ VJPs', () => {
 
 
 describe('effect nodes pass checkNodeVjp', () => {
-  it('expDecayReverb, filteredNoiseReverb, firFilter and modDelay', () => {
+  it('expDecayReverb, filteredNoiseReverb, firFilter, sincFilter, mix and modDelay', () => {
     fc.assert(fc.property(sig(16, 64), num(-2, 2), num(-1, 2), (x, gain, decay) => {
       const n = x.length;
       const checks = [
         checkNodeVjp(named('rv', expDecayReverb({ irLength: 24, seed: 1 })), x, { rv: { gain: Float64Array.of(gain), decay: Float64Array.of(decay) } }),
         checkNodeVjp(named('rv', filteredNoiseReverb({ irLength: 24, windowSize: 5 })), x, { rv: { magnitudes: frames(Float64Array.from({ length: 2 * 9 }, (_, i) => Math.sin(i + gain)), 2, 9) } }),
         checkNodeVjp(firNode({ windowSize: 7 }), { audio: x, magnitudes: Float64Array.from({ length: 9 }, (_, i) => Math.cos(i * gain)) }, {}),
+        checkNodeVjp(sincNode(0.4, { windowSize: 8 }), x, {}),
+        checkNodeVjp(mixNode(), { a: x, b: x.map((v) => 0.3 - v), m: x.map((v) => 0.5 + 0.4 * Math.sin(3 * v)) }, {}),
         checkNodeVjp(modDelayNode({ maxDelay: 20 }), { audio: x, delay: Float64Array.from({ length: n }, (_, i) => 2.3 + Math.sin(i * 0.3 + decay)), gain: x.map((v) => v + gain) }, {}),
       ];
       for (const r of checks) if (!r.ok) throw new Error(r.message);

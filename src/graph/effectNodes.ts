@@ -6,6 +6,7 @@
  *   filteredNoiseReverb(o) audio → audio, parameter `magnitudes` [F, B] (raw, expSigmoid after −3 bias)
  *   firFilter(o)           { audio, magnitudes (raw) } → audio
  *   modDelay(o)            { audio, delay (samples), gain (raw, expSigmoid) } → audio
+ *   sincFilter(cutoff, o)  audio → audio;   mix()  { a, b, m } → audio
  */
 import { fail } from '../core/errors.ts';
 import { expSigmoid, expSigmoidVjp } from '../core/scaling.ts';
@@ -15,10 +16,10 @@ import {
   expDecayIr, expDecayIrVjp, filteredNoiseIr, filteredNoiseIrVjp, reverb as reverbOp, reverbVjp,
   type ExpDecayOptions, type FilteredNoiseIrOptions, type ReverbOptions,
 } from '../effects/reverb.ts';
-import { firFilter as firOp, firFilterVjp } from '../effects/fir.ts';
+import { firFilter as firOp, firFilterVjp, mix as mixOp, mixVjp, sincFilter as sincOp, sincFilterVjp, type SincOptions } from '../effects/fir.ts';
 import { modDelay as modDelayOp, modDelayVjp, type ModDelayOptions } from '../effects/modDelay.ts';
 import type { Node, Pullback } from './node.ts';
-import { primitive } from './node.ts';
+import { lift, primitive } from './node.ts';
 
 function readParam(fn: string, p: Params, key: string): Signal {
   const v = p?.[key];
@@ -113,6 +114,24 @@ export function modDelay(opts: ModDelayOptions = {}): Node {
         const r = modDelayVjp(g as Float64Array, audio, delay, gain, opts);
         return { audio: r.audio, delay: r.delay, gain: expSigmoidVjp(r.gain, raw) };
       }];
+    },
+  });
+}
+
+/** sincFilter(cutoff, opts) as a Node: audio → audio (the cutoff is a setting). */
+export function sincFilter(cutoff: number, opts: SincOptions = {}): Node {
+  return lift('sincFilter', (x: Float64Array) => sincOp(x, cutoff, opts), (g: Float64Array, x: Float64Array) => sincFilterVjp(g, x, cutoff, opts)) as unknown as Node;
+}
+
+/** mix() as a Node: { a, b, m } → √m·a + √(1 − m)·b. */
+export function mix(): Node {
+  const f = 'mix';
+  return primitive({
+    name: f,
+    forward: (x: Tree) => mixOp(field(f, x, 'a') as Float64Array, field(f, x, 'b') as Float64Array, field(f, x, 'm') as Float64Array),
+    vjp: (x: Tree) => {
+      const [a, b, m] = ['a', 'b', 'm'].map((k) => field(f, x, k) as Float64Array);
+      return [mixOp(a, b, m), (g: Tree): Cotangent => mixVjp(g as Float64Array, a, b, m)];
     },
   });
 }
