@@ -31,6 +31,19 @@ function setup(fn: string, target: unknown, value: unknown, opts: MeanDifference
   return { T, V, t: T.data, v: V.data, type: type as LossType, w, rows: V.shaped ? V.n : 1, cols: V.shaped ? V.c : V.n };
 }
 
+/** (t·v, t·t, v·v) over row r of two [rows, cols] arrays. */
+function rowDots(t: Float64Array, v: Float64Array, r: number, cols: number): [number, number, number] {
+  let tv = 0;
+  let tt = 0;
+  let vv = 0;
+  for (let i = r * cols; i < (r + 1) * cols; i++) {
+    tv += t[i] * v[i];
+    tt += t[i] * t[i];
+    vv += v[i] * v[i];
+  }
+  return [tv, tt, vv];
+}
+
 /**
  * @example meanDifference(Float64Array.of(1, 2), Float64Array.of(1, 4)) // [1]
  */
@@ -40,14 +53,7 @@ export function meanDifference(target: Signal, value: Signal, opts: MeanDifferen
   let s = 0;
   if (type === 'COSINE') {
     for (let r = 0; r < rows; r++) {
-      let tv = 0;
-      let tt = 0;
-      let vv = 0;
-      for (let i = r * cols; i < (r + 1) * cols; i++) {
-        tv += t[i] * v[i];
-        tt += t[i] * t[i];
-        vv += v[i] * v[i];
-      }
+      const [tv, tt, vv] = rowDots(t, v, r, cols);
       s += tt > 0 && vv > 0 ? 1 - tv / Math.sqrt(tt * vv) : 1;
     }
     return Float64Array.of(s / rows);
@@ -71,14 +77,7 @@ export function meanDifferenceVjp<S extends Signal>(g: Float64Array, target: S, 
   const gv = new Float64Array(n);
   if (type === 'COSINE') {
     for (let r = 0; r < rows; r++) {
-      let tv = 0;
-      let tt = 0;
-      let vv = 0;
-      for (let i = r * cols; i < (r + 1) * cols; i++) {
-        tv += t[i] * v[i];
-        tt += t[i] * t[i];
-        vv += v[i] * v[i];
-      }
+      const [tv, tt, vv] = rowDots(t, v, r, cols);
       if (!(tt > 0 && vv > 0)) continue;
       const nt = Math.sqrt(tt);
       const nv = Math.sqrt(vv);
