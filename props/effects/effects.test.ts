@@ -21,6 +21,13 @@ describe('reverb VJPs', () => {
       expectAdjoint((a: Float64Array) => e.reverb(a, ir, o), (g: Float64Array) => e.reverbVjp(g, x, ir, o).audio, x, 1e-13 * (l1(ir) + 1) * dims);
     }));
   });
+  it('filteredNoiseIr in its magnitudes', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.constantFrom(5, 9), (F, B) => {
+      const m = frames(Float64Array.from({ length: F * B }, (_, i) => 0.5 + 0.4 * Math.sin(i * 1.3 + F)), F, B);
+      const o = { irLength: 8 * F, windowSize: 5, seed: 2 };
+      expectVjp((z: ReturnType<typeof frames>) => e.filteredNoiseIr(z, o), (g: Float64Array, z: ReturnType<typeof frames>) => e.filteredNoiseIrVjp(g, z, o), m);
+    }));
+  });
   it('expDecayIr in gain and decay, and the trainable reverb node', () => {
     fc.assert(fc.property(num(0.1, 2), num(-2, 3), sig(8, 60), (gain, decay, x) => {
       const o = { irLength: 64, seed: 3 };
