@@ -18,9 +18,9 @@
  * error is below 2e-15·Σ_k k·|h_k|. Work is O(nSamples·K) time and
  * O(F·K + nSamples) memory.
  */
-import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkNumber, checkPositive, fail } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
-import { crossfade, intervalPlan, wrapPhase } from './intervals.ts';
+import { readUpsampling, wrapPhase } from './intervals.ts';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -129,21 +129,16 @@ function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0H
   }
   const f0 = F0.data;
   for (let j = 0; j < F; j++) if (f0[j] < 0) fail(fn, `f0Hz[${j}] is ${f0[j]}; expected frequencies >= 0`);
-  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase = 0 } = opts;
-  checkInteger(fn, 'opts.nSamples', nSamples, 1);
-  checkPositive(fn, 'opts.sampleRate', sampleRate);
-  checkOneOf(fn, 'opts.ampResample', ampResample, ['window', 'linear'] as const);
-  checkBoolean(fn, 'opts.addEndpoint', addEndpoint);
+  const up = readUpsampling(fn, F, opts);
+  const initialPhase = opts.initialPhase ?? 0;
   checkNumber(fn, 'opts.initialPhase', initialPhase);
-  const { nIntervals, hop } = intervalPlan(fn, F, nSamples, addEndpoint);
   const K = D.c;
   const amp = A.data;
   const dist = D.data;
   const H = new Float64Array(F * K);
   for (let j = 0; j < F; j++) for (let k = 0; k < K; k++) H[j * K + k] = amp[j] * dist[j * K + k];
   return {
-    A, D, F0, F, K, H, f0, nSamples, sampleRate, initialPhase,
-    hop, nIntervals, alpha: crossfade(hop, ampResample),
+    A, D, F0, F, K, H, f0, initialPhase, ...up,
   };
 }
 

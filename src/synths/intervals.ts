@@ -4,7 +4,7 @@
  * hop). Amplitudes crossfade by α[t] (DDSP's overlapping Hann windows, or linear); frequencies
  * and wavetables interpolate linearly, u = t/hop, which is TF1's resize with DDSP's alignment.
  */
-import { fail } from '../core/errors.ts';
+import { checkBoolean, checkInteger, checkOneOf, checkPositive, fail } from '../core/errors.ts';
 
 export type AmpResample = 'window' | 'linear';
 
@@ -42,4 +42,26 @@ export function crossfade(hop: number, method: AmpResample): Float64Array {
 export function wrapPhase(p: number): number {
   const TWO_PI = 2 * Math.PI;
   return p >= 0 && p < TWO_PI ? p : p - TWO_PI * Math.floor(p / TWO_PI);
+}
+
+export interface UpsamplingOptions {
+  nSamples: number;
+  sampleRate?: number;
+  ampResample?: AmpResample;
+  addEndpoint?: boolean;
+}
+
+/**
+ * The options every frame-rate synth shares, validated once: output length, sample rate,
+ * amplitude upsampling and endpoint, with the interval plan and crossfade they imply.
+ */
+export function readUpsampling(fn: string, F: number, opts: UpsamplingOptions) {
+  if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
+  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true } = opts;
+  checkInteger(fn, 'opts.nSamples', nSamples, 1);
+  checkPositive(fn, 'opts.sampleRate', sampleRate);
+  checkOneOf(fn, 'opts.ampResample', ampResample, ['window', 'linear'] as const);
+  checkBoolean(fn, 'opts.addEndpoint', addEndpoint);
+  const plan = intervalPlan(fn, F, nSamples, addEndpoint);
+  return { nSamples, sampleRate, ...plan, alpha: crossfade(plan.hop, ampResample) };
 }

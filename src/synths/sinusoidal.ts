@@ -4,10 +4,10 @@
  * linearly, each partial accumulates its own phase (inclusive running sum, float64), and a
  * partial at or above Nyquist is silent on that sample. Memory O(F·K + hop·K), never [T, K].
  */
-import { checkBoolean, checkInteger, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkPositive, fail } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { normalizeHarmonics, normalizeHarmonicsVjp } from './harmonic.ts';
-import { crossfade, intervalPlan, wrapPhase, type AmpResample } from './intervals.ts';
+import { readUpsampling, wrapPhase, type AmpResample } from './intervals.ts';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -29,11 +29,8 @@ function readSinusoidal(fn: string, amplitudes: unknown, frequencies: unknown, o
   const A = readLayout(fn, 'amplitudes', amplitudes);
   const Fq = readLayout(fn, 'frequencies', frequencies);
   if (A.n !== Fq.n || A.c !== Fq.c) fail(fn, `amplitudes and frequencies must have the same shape (got [${A.n}, ${A.c}] and [${Fq.n}, ${Fq.c}])`);
-  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase } = opts;
-  checkInteger(fn, 'opts.nSamples', nSamples, 1);
-  checkPositive(fn, 'opts.sampleRate', sampleRate);
-  checkOneOf(fn, 'opts.ampResample', ampResample, ['window', 'linear'] as const);
-  checkBoolean(fn, 'opts.addEndpoint', addEndpoint);
+  const up = readUpsampling(fn, A.n, opts);
+  const { initialPhase } = opts;
   const K = A.c;
   const phase0 = new Float64Array(K);
   if (initialPhase !== undefined) {
@@ -41,8 +38,7 @@ function readSinusoidal(fn: string, amplitudes: unknown, frequencies: unknown, o
     if (P.length !== K) fail(fn, `opts.initialPhase must have one value per partial (${K}), got ${P.length}`);
     for (let k = 0; k < K; k++) phase0[k] = wrapPhase(P[k]);
   }
-  const plan = intervalPlan(fn, A.n, nSamples, addEndpoint);
-  return { A, Fq, F: A.n, K, nSamples, sampleRate, phase0, ...plan, alpha: crossfade(plan.hop, ampResample) };
+  return { A, Fq, F: A.n, K, phase0, ...up };
 }
 
 /**

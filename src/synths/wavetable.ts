@@ -7,9 +7,9 @@
  * Amplitudes crossfade with Hann windows (DDSP), f0 and tables interpolate linearly.
  * O(1) work per sample; VJP with respect to amplitude, wavetables and f0.
  */
-import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkNumber, fail } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
-import { crossfade, intervalPlan, type AmpResample } from './intervals.ts';
+import { readUpsampling, type AmpResample } from './intervals.ts';
 
 export interface WavetableSynthOptions {
   /** Output length, a multiple of the frame intervals. Required. */
@@ -41,14 +41,10 @@ function readWavetable(fn: string, amplitude: unknown, wavetables: unknown, f0Hz
   const W = shared ? T.n : T.c;
   if (!shared && T.n !== F) fail(fn, `wavetables must have one table per frame (${F}), got ${T.n}`);
   if (W < 2) fail(fn, `wavetables need at least 2 samples (got ${W})`);
-  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase = 0 } = opts;
-  checkInteger(fn, 'opts.nSamples', nSamples, 1);
-  checkPositive(fn, 'opts.sampleRate', sampleRate);
-  checkOneOf(fn, 'opts.ampResample', ampResample, ['window', 'linear'] as const);
-  checkBoolean(fn, 'opts.addEndpoint', addEndpoint);
+  const up = readUpsampling(fn, F, opts);
+  const initialPhase = opts.initialPhase ?? 0;
   checkNumber(fn, 'opts.initialPhase', initialPhase);
-  const plan = intervalPlan(fn, F, nSamples, addEndpoint);
-  return { A, T, F0, F, W, shared, nSamples, sampleRate, initialPhase, ...plan, alpha: crossfade(plan.hop, ampResample) };
+  return { A, T, F0, F, W, shared, initialPhase, ...up };
 }
 
 /**
