@@ -104,3 +104,102 @@ export function checkOneOf<T extends string>(fn: string, arg: string, v: unknown
 export function checkBoolean(fn: string, arg: string, v: unknown): asserts v is boolean {
   if (typeof v !== 'boolean') fail(fn, `${arg} must be a boolean (got ${describe(v)})`);
 }
+
+/** Edit distance between two strings, case-insensitive (a case-only difference costs 0.5). */
+function editDistance(a: string, b: string): number {
+  if (a.toLowerCase() === b.toLowerCase()) return a === b ? 0 : 0.5;
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= t.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (s[i - 1] === t[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[t.length];
+}
+
+/** The valid key closest to `key`, if it is close enough to be a likely typo. */
+export function nearestKey(key: string, valid: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const v of valid) {
+    const d = editDistance(key, v);
+    if (d < bestD) {
+      bestD = d;
+      best = v;
+    }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+const NO_OPTIONS: Readonly<Record<string, never>> = Object.freeze({});
+
+/** True for a plain object literal (or an object with a null prototype). */
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (typeof x !== 'object' || x === null) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Check an options object at a public entry: `undefined` means all defaults; anything that is
+ * not a plain object (null, a number, a string, an array, a typed array) is an error; so is a
+ * key the function does not accept, reported with the valid keys and the nearest one:
+ *   `stft: unknown option 'windowSiz' in opts; did you mean 'windowSize'? (valid: …)`.
+ * Keys whose value is `undefined` count as absent. Returns the options, never a copy.
+ */
+export function readOptions<T extends object>(fn: string, opts: T | undefined, valid: readonly string[], arg = 'opts'): T {
+  if (opts === undefined) return NO_OPTIONS as T;
+  if (!isPlainObject(opts)) {
+    const got = opts === null ? 'null' : Array.isArray(opts) ? 'an array' : describe(opts);
+    fail(fn, `${arg} must be an options object like { ${valid.slice(0, 2).map((k) => `${k}: …`).join(', ')} } (got ${got})`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (valid.includes(key)) continue;
+    const near = nearestKey(key, valid);
+    const hint = near !== undefined ? `; did you mean '${near}'?` : '';
+    const list = valid.length > 0 ? `valid options: ${valid.join(', ')}` : `${fn} takes no options`;
+    fail(fn, `unknown option '${key}' in ${arg}${hint} (${list})`);
+  }
+  return opts;
+}
+
+/**
+ * Declare the runtime list of an options interface's keys, checked by the compiler to be
+ * exactly `keyof T` (none missing, none extra): `const KEYS = optionKeys<StftOptions>()('frameSize', …)`.
+ */
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T & string)[]>(
+    ...keys: K & (Exclude<keyof T, K[number]> extends never ? unknown : { missing: Exclude<keyof T, K[number]> })
+  ): readonly (keyof T & string)[] => keys;
+}
+
+/** The largest array a function will allocate: 2³⁰ values (8 GiB of float64). */
+export const MAX_LENGTH = 2 ** 30;
+
+/** Require an integer size in [min, MAX_LENGTH]: a count of samples, frames or bins. */
+export function checkSize(fn: string, arg: string, v: unknown, min = 1): asserts v is number {
+  checkInteger(fn, arg, v, min);
+  if (v > MAX_LENGTH) fail(fn, `${arg} is ${v}, larger than the ${MAX_LENGTH} values this library will allocate`);
+}
+
+/**
+ * Run `body` on behalf of the public function `fn`: a DdspError raised by an inner public
+ * function it calls is re-raised under `fn`'s name (the inner name is kept in the message's
+ * cause), so the user always reads the name of the function they called.
+ */
+export function within<T>(fn: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof DdspError && e.fn !== fn) {
+      const err = new DdspError(fn, e.message.slice(e.fn.length + 2));
+      (err as { cause?: unknown }).cause = e;
+      throw err;
+    }
+    throw e;
+  }
+}

@@ -2,7 +2,7 @@
  * Padding and cropping along time: an adjoint pair. pad(·, before, after) with zeros is linear
  * and its adjoint is crop(·, before, after), and the other way round.
  */
-import { checkInteger, checkNumber, fail } from './errors.ts';
+import { checkInteger, checkNumber, fail, optionKeys, readOptions } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 
 export interface PadOptions {
@@ -19,7 +19,7 @@ export function pad<T extends Signal>(x: T, before: number, after: number, opts:
   const L = readLayout('pad', 'x', x);
   checkInteger('pad', 'before', before, 0);
   checkInteger('pad', 'after', after, 0);
-  const { value = 0 } = opts;
+  const { value = 0 } = readOptions('pad', opts, optionKeys<PadOptions>()('value'));
   checkNumber('pad', 'opts.value', value);
   const { c } = L;
   const n = L.n + before + after;

@@ -3,7 +3,7 @@
  * exact zeros (divide) are replaced by eps. A tiny positive value is NOT clamped, so
  * safeLog(1e-30) = ln(1e-30) = −69.1, not ln(eps). This matches ddsp.core.safe_log/safe_divide.
  */
-import { checkPositive, checkSameLength } from './errors.ts';
+import { checkPositive, checkSameLength, optionKeys, readOptions } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 import { readCotangent } from './unary.ts';
 
@@ -11,6 +11,7 @@ export interface SafeLogOptions {
   /** Replacement for inputs ≤ 0. Default 1e-5. */
   eps?: number;
 }
+const SAFE_LOG_KEYS = optionKeys<SafeLogOptions>()('eps');
 
 /**
  * y = ln(x) where x > 0, ln(eps) where x ≤ 0.
@@ -19,7 +20,7 @@ export interface SafeLogOptions {
  */
 export function safeLog<T extends Signal>(x: T, opts: SafeLogOptions = {}): T {
   const L = readLayout('safeLog', 'x', x);
-  const { eps = 1e-5 } = opts;
+  const { eps = 1e-5 } = readOptions('safeLog', opts, SAFE_LOG_KEYS);
   checkPositive('safeLog', 'opts.eps', eps);
   const le = Math.log(eps);
   const xs = L.data;
@@ -32,7 +33,7 @@ export function safeLog<T extends Signal>(x: T, opts: SafeLogOptions = {}): T {
 export function safeLogVjp<T extends Signal>(gy: T, x: T, opts: SafeLogOptions = {}): T {
   const L = readLayout('safeLogVjp', 'x', x);
   const g = readCotangent('safeLogVjp', gy, L);
-  checkPositive('safeLogVjp', 'opts.eps', opts.eps ?? 1e-5);
+  checkPositive('safeLogVjp', 'opts.eps', readOptions('safeLogVjp', opts, SAFE_LOG_KEYS).eps ?? 1e-5);
   const xs = L.data;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? g[i] / xs[i] : 0;
@@ -43,6 +44,7 @@ export interface SafeDivideOptions {
   /** Replacement for denominators that are exactly 0. Default 1e-7. */
   eps?: number;
 }
+const SAFE_DIVIDE_KEYS = optionKeys<SafeDivideOptions>()('eps');
 
 /**
  * y = n / d', with d' = eps where d = 0 exactly, else d. Negative or tiny denominators are
@@ -54,7 +56,7 @@ export function safeDivide<T extends Signal>(n: T, d: T, opts: SafeDivideOptions
   const Ln = readLayout('safeDivide', 'n', n);
   const Ld = readLayout('safeDivide', 'd', d);
   checkSameLength('safeDivide', 'n', Ln.data, 'd', Ld.data);
-  const { eps = 1e-7 } = opts;
+  const { eps = 1e-7 } = readOptions('safeDivide', opts, SAFE_DIVIDE_KEYS);
   checkPositive('safeDivide', 'opts.eps', eps);
   const a = Ln.data;
   const b = Ld.data;
@@ -69,7 +71,7 @@ export function safeDivideVjp<T extends Signal>(gy: T, n: T, d: T, opts: SafeDiv
   const Ld = readLayout('safeDivideVjp', 'd', d);
   checkSameLength('safeDivideVjp', 'n', Ln.data, 'd', Ld.data);
   const g = readCotangent('safeDivideVjp', gy, Ln);
-  const { eps = 1e-7 } = opts;
+  const { eps = 1e-7 } = readOptions('safeDivideVjp', opts, SAFE_DIVIDE_KEYS);
   checkPositive('safeDivideVjp', 'opts.eps', eps);
   const a = Ln.data;
   const b = Ld.data;

@@ -2,7 +2,7 @@
  * DDSP's output nonlinearities (the `scale_fn`s) and their VJPs. All are elementwise over a
  * Float64Array or a float64 ndarray, return the same kind of value, and never mutate the input.
  */
-import { checkNumber, checkPositive, fail } from './errors.ts';
+import { checkNumber, checkPositive, fail, optionKeys, readOptions } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 import { readCotangent, sigmoid1, softplus1 } from './unary.ts';
 
@@ -15,8 +15,10 @@ export interface ExpSigmoidOptions {
   threshold?: number;
 }
 
+const EXP_SIGMOID_KEYS = optionKeys<ExpSigmoidOptions>()('exponent', 'maxValue', 'threshold');
+
 function expSigmoidConsts(fn: string, opts: ExpSigmoidOptions) {
-  const { exponent = 10, maxValue = 2, threshold = 1e-7 } = opts;
+  const { exponent = 10, maxValue = 2, threshold = 1e-7 } = readOptions(fn, opts, EXP_SIGMOID_KEYS);
   checkPositive(fn, 'opts.exponent', exponent);
   checkNumber(fn, 'opts.maxValue', maxValue);
   checkNumber(fn, 'opts.threshold', threshold);
@@ -57,6 +59,7 @@ export interface SymExpSigmoidOptions {
   /** Width of the bump: y = expSigmoid(width·(|x|/2 − 1)). Default 8. */
   width?: number;
 }
+const SYM_KEYS = optionKeys<SymExpSigmoidOptions>()('width');
 
 /**
  * Symmetric exponentiated sigmoid: y = expSigmoid(w·(|x|/2 − 1)) with DDSP's default
@@ -66,7 +69,7 @@ export interface SymExpSigmoidOptions {
  */
 export function symExpSigmoid<T extends Signal>(x: T, opts: SymExpSigmoidOptions = {}): T {
   const L = readLayout('symExpSigmoid', 'x', x);
-  const { width = 8 } = opts;
+  const { width = 8 } = readOptions('symExpSigmoid', opts, SYM_KEYS);
   checkNumber('symExpSigmoid', 'opts.width', width);
   const p = Math.log(10);
   const xs = L.data;
@@ -82,7 +85,7 @@ export function symExpSigmoid<T extends Signal>(x: T, opts: SymExpSigmoidOptions
 export function symExpSigmoidVjp<T extends Signal>(gy: T, x: T, opts: SymExpSigmoidOptions = {}): T {
   const L = readLayout('symExpSigmoidVjp', 'x', x);
   const g = readCotangent('symExpSigmoidVjp', gy, L);
-  const { width = 8 } = opts;
+  const { width = 8 } = readOptions('symExpSigmoidVjp', opts, SYM_KEYS);
   checkNumber('symExpSigmoidVjp', 'opts.width', width);
   const p = Math.log(10);
   const xs = L.data;
@@ -126,8 +129,10 @@ export interface SoftLimitOptions {
   xMax?: number;
 }
 
+const LIMIT_KEYS = optionKeys<SoftLimitOptions>()('xMin', 'xMax');
+
 function limits(fn: string, opts: SoftLimitOptions): [number, number] {
-  const { xMin = 0, xMax = 1 } = opts;
+  const { xMin = 0, xMax = 1 } = readOptions(fn, opts, LIMIT_KEYS);
   checkNumber(fn, 'opts.xMin', xMin);
   checkNumber(fn, 'opts.xMax', xMax);
   if (!(xMax > xMin)) fail(fn, `opts.xMax must be greater than opts.xMin (got xMin ${xMin}, xMax ${xMax})`);
@@ -169,7 +174,8 @@ export interface LogScaleOptions {
 }
 
 function logRange(fn: string, opts: LogScaleOptions): [number, number] {
-  if (opts === undefined || opts === null) fail(fn, 'opts.minX and opts.maxX are required');
+  if (opts === undefined) fail(fn, 'opts.minX and opts.maxX are required');
+  readOptions(fn, opts, optionKeys<LogScaleOptions>()('minX', 'maxX'));
   checkPositive(fn, 'opts.minX', opts.minX);
   checkPositive(fn, 'opts.maxX', opts.maxX);
   return [Math.log(opts.minX), Math.log(opts.maxX)];

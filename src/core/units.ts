@@ -2,7 +2,7 @@
  * Unit conversions (DDSP core.py semantics) and their VJPs: MIDI ↔ Hz, unit interval ↔ MIDI/Hz,
  * power/amplitude ↔ dB. Where DDSP clips or replaces a value, the gradient there is 0.
  */
-import { checkBoolean, checkNumber, checkPositive, fail } from './errors.ts';
+import { checkBoolean, checkNumber, checkPositive, fail, optionKeys, readOptions } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 import { readCotangent } from './unary.ts';
 
@@ -13,6 +13,7 @@ export interface MidiToHzOptions {
   /** Map MIDI 0 to 0 Hz (silence) instead of 8.18 Hz. Default false. */
   midiZeroSilence?: boolean;
 }
+const MIDI_HZ_KEYS = optionKeys<MidiToHzOptions>()('midiZeroSilence');
 
 /**
  * f = 440 · 2^((m − 69)/12); with `midiZeroSilence`, m = 0 gives 0 Hz.
@@ -21,7 +22,7 @@ export interface MidiToHzOptions {
  */
 export function midiToHz<T extends Signal>(m: T, opts: MidiToHzOptions = {}): T {
   const L = readLayout('midiToHz', 'm', m);
-  const { midiZeroSilence = false } = opts;
+  const { midiZeroSilence = false } = readOptions('midiToHz', opts, MIDI_HZ_KEYS);
   checkBoolean('midiToHz', 'opts.midiZeroSilence', midiZeroSilence);
   const xs = L.data;
   const out = new Float64Array(xs.length);
@@ -35,7 +36,8 @@ export function midiToHz<T extends Signal>(m: T, opts: MidiToHzOptions = {}): T 
 export function midiToHzVjp<T extends Signal>(gf: T, m: T, opts: MidiToHzOptions = {}): T {
   const L = readLayout('midiToHzVjp', 'm', m);
   const g = readCotangent('midiToHzVjp', gf, L, 'gf');
-  const { midiZeroSilence = false } = opts;
+  const { midiZeroSilence = false } = readOptions('midiToHzVjp', opts, MIDI_HZ_KEYS);
+  checkBoolean('midiToHzVjp', 'opts.midiZeroSilence', midiZeroSilence);
   const xs = L.data;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
@@ -76,8 +78,10 @@ export interface UnitMidiOptions {
   clip?: boolean;
 }
 
+const UNIT_MIDI_KEYS = optionKeys<UnitMidiOptions>()('midiMin', 'midiMax', 'clip');
+
 function midiRange(fn: string, opts: UnitMidiOptions): [number, number, boolean] {
-  const { midiMin = 20, midiMax = 90, clip = false } = opts;
+  const { midiMin = 20, midiMax = 90, clip = false } = readOptions(fn, opts, UNIT_MIDI_KEYS);
   checkNumber(fn, 'opts.midiMin', midiMin);
   checkNumber(fn, 'opts.midiMax', midiMax);
   checkBoolean(fn, 'opts.clip', clip);
@@ -167,8 +171,9 @@ export interface UnitHzOptions {
 }
 
 function hzRange(fn: string, opts: UnitHzOptions): UnitMidiOptions {
-  if (opts === undefined || opts === null) fail(fn, 'opts.hzMin and opts.hzMax are required');
-  const { hzMin, hzMax, clip = false } = opts;
+  if (opts === undefined) fail(fn, 'opts.hzMin and opts.hzMax are required');
+  const { hzMin, hzMax, clip = false } = readOptions(fn, opts, optionKeys<UnitHzOptions>()('hzMin', 'hzMax', 'clip'));
+  checkBoolean(fn, 'opts.clip', clip);
   checkNumber(fn, 'opts.hzMin', hzMin);
   checkPositive(fn, 'opts.hzMax', hzMax);
   if (hzMin < 0) fail(fn, `opts.hzMin must be >= 0 (got ${hzMin})`);
@@ -217,8 +222,10 @@ export interface DbOptions {
   rangeDb?: number;
 }
 
+const DB_KEYS = optionKeys<DbOptions>()('refDb', 'rangeDb');
+
 function dbConsts(fn: string, opts: DbOptions): [number, number, number] {
-  const { refDb = 0, rangeDb = 80 } = opts;
+  const { refDb = 0, rangeDb = 80 } = readOptions(fn, opts, DB_KEYS);
   checkNumber(fn, 'opts.refDb', refDb);
   checkPositive(fn, 'opts.rangeDb', rangeDb);
   return [refDb, rangeDb, Math.pow(10, -rangeDb / 10)];

@@ -10,7 +10,7 @@
  * VJP: per block, x̄_b = (ȳ_full ⋆ ir_b) and īr_b = (ȳ_full ⋆ x_b), two correlations done with
  * the same FFTs. Cost O(F·S log S), S = nextPow2(hop + L − 1).
  */
-import { checkInteger, checkOneOf, fail } from '../core/errors.ts';
+import { checkInteger, checkOneOf, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Layout, type Signal } from '../core/frames.ts';
 import { irfftInto, nextPowerOfTwo, rfftInto } from './fftCore.ts';
 
@@ -39,6 +39,8 @@ interface Setup {
  * the audio really splits into F blocks (it does not when F is close to N, e.g. 999 for 1000).
  */
 export function checkBlocks(fn: string, N: number, F: number): number {
+  checkInteger(fn, 'the number of samples', N, 1);
+  checkInteger(fn, 'the number of filter frames', F, 1);
   const hop = Math.ceil(N / F);
   const nBlocks = Math.ceil(N / hop);
   if (nBlocks !== F) {
@@ -46,6 +48,8 @@ export function checkBlocks(fn: string, N: number, F: number): number {
   }
   return hop;
 }
+
+const CONVOLVE_KEYS = optionKeys<FftConvolveOptions>()('padding', 'delayCompensation');
 
 function setup(fn: string, audio: unknown, ir: unknown, opts: FftConvolveOptions): Setup {
   const A = readLayout(fn, 'audio', audio);
@@ -57,8 +61,9 @@ function setup(fn: string, audio: unknown, ir: unknown, opts: FftConvolveOptions
   const F = I.shaped ? I.n : 1;
   const L = I.shaped ? I.c : I.n;
   if (F < 1 || L < 1) fail(fn, `ir must have at least one frame and one tap (got [${F}, ${L}])`);
+  if (L > 2 ** 26) fail(fn, `ir has ${L} taps, more than the 2^26 this convolution supports`);
   const hop = checkBlocks(fn, N, F);
-  const { padding = 'same', delayCompensation = -1 } = opts;
+  const { padding = 'same', delayCompensation = -1 } = readOptions(fn, opts, CONVOLVE_KEYS);
   checkOneOf(fn, 'opts.padding', padding, ['same', 'valid'] as const);
   checkInteger(fn, 'opts.delayCompensation', delayCompensation, -1);
   const start = delayCompensation < 0 ? Math.max(0, ((L - 1) >> 1) - 1) : delayCompensation;

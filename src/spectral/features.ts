@@ -3,7 +3,7 @@
  * convention of the published models), RMS energy and power in dB. Each has a VJP; where a
  * floor or clip holds, the gradient is 0.
  */
-import { checkInteger, checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkInteger, checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout } from '../core/frames.ts';
 import { amplitudeToDb, amplitudeToDbVjp } from '../core/units.ts';
 import { _forEachSpectrum, _stftBackward, stftGeometry, type StftGeometry } from './stft.ts';
@@ -53,14 +53,16 @@ interface LoudnessSetup {
   nOut: number;
 }
 
+const LOUDNESS_KEYS = optionKeys<LoudnessOptions>()('sampleRate', 'frameRate', 'nFft', 'rangeDb', 'refDb', 'convention');
+
 function setupLoudness(fn: string, n: number, opts: LoudnessOptions): LoudnessSetup {
-  const { sampleRate = 16000, frameRate = 250, convention = 'v3' } = opts;
+  const { sampleRate = 16000, frameRate = 250, convention = 'v3' } = readOptions(fn, opts, LOUDNESS_KEYS);
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   checkPositive(fn, 'opts.frameRate', frameRate);
   checkOneOf(fn, 'opts.convention', convention, ['v3', 'v1'] as const);
   const v1 = convention === 'v1';
   const { nFft = v1 ? 2048 : 512, rangeDb = v1 ? 120 : 80, refDb = v1 ? 20.7 : 0 } = opts;
-  checkInteger(fn, 'opts.nFft', nFft, 2);
+  checkSize(fn, 'opts.nFft', nFft, 2);
   checkPositive(fn, 'opts.rangeDb', rangeDb);
   checkNumber(fn, 'opts.refDb', refDb);
   const hop = Math.floor(sampleRate / frameRate);
@@ -156,11 +158,13 @@ export interface RmsOptions {
   padding?: 'center' | 'same' | 'valid';
 }
 
-function rmsSetup(fn: string, n: number, opts: RmsOptions) {
-  const { sampleRate = 16000, frameRate = 250, frameSize = 512, padding = 'center' } = opts;
+const RMS_KEYS = optionKeys<RmsOptions>()('sampleRate', 'frameRate', 'frameSize', 'padding');
+
+function rmsSetup(fn: string, n: number, opts: RmsOptions, keys: readonly string[] = RMS_KEYS) {
+  const { sampleRate = 16000, frameRate = 250, frameSize = 512, padding = 'center' } = readOptions(fn, opts, keys);
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   checkPositive(fn, 'opts.frameRate', frameRate);
-  checkInteger(fn, 'opts.frameSize', frameSize, 1);
+  checkSize(fn, 'opts.frameSize', frameSize, 1);
   checkOneOf(fn, 'opts.padding', padding, ['center', 'same', 'valid'] as const);
   const hop = Math.floor(sampleRate / frameRate);
   if (hop < 1) fail(fn, `opts.frameRate (${frameRate}) must be at most the sample rate (${sampleRate})`);
@@ -175,8 +179,12 @@ function rmsSetup(fn: string, n: number, opts: RmsOptions) {
  * VJP: x̄_i += ḡ_t·x_i/(frameSize·rms_t) over frame t's samples (0 where rms = 0).
  */
 export function rmsEnergy(x: Float64Array, opts: RmsOptions = {}): Float64Array {
-  const xs = readLayout('rmsEnergy', 'x', x).data;
-  const { hop, frameSize, padLeft, nFrames } = rmsSetup('rmsEnergy', xs.length, opts);
+  return rmsImpl('rmsEnergy', x, opts, RMS_KEYS);
+}
+
+function rmsImpl(fn: string, x: Float64Array, opts: RmsOptions, keys: readonly string[]): Float64Array {
+  const xs = readLayout(fn, 'x', x).data;
+  const { hop, frameSize, padLeft, nFrames } = rmsSetup(fn, xs.length, opts, keys);
   const out = new Float64Array(nFrames);
   for (let t = 0; t < nFrames; t++) {
     const s = t * hop - padLeft;
@@ -189,11 +197,15 @@ export function rmsEnergy(x: Float64Array, opts: RmsOptions = {}): Float64Array 
 
 /** VJP of {@link rmsEnergy}. */
 export function rmsEnergyVjp(gy: Float64Array, x: Float64Array, opts: RmsOptions = {}): Float64Array {
-  const xs = readLayout('rmsEnergyVjp', 'x', x).data;
-  const { hop, frameSize, padLeft, nFrames } = rmsSetup('rmsEnergyVjp', xs.length, opts);
-  const gd = readLayout('rmsEnergyVjp', 'gy', gy).data;
-  if (gd.length !== nFrames) fail('rmsEnergyVjp', `gy must have ${nFrames} frames (got ${gd.length})`);
-  const rms = rmsEnergy(xs, opts);
+  return rmsVjpImpl('rmsEnergyVjp', gy, x, opts, RMS_KEYS);
+}
+
+function rmsVjpImpl(fn: string, gy: Float64Array, x: Float64Array, opts: RmsOptions, keys: readonly string[]): Float64Array {
+  const xs = readLayout(fn, 'x', x).data;
+  const { hop, frameSize, padLeft, nFrames } = rmsSetup(fn, xs.length, opts, keys);
+  const gd = readLayout(fn, 'gy', gy).data;
+  if (gd.length !== nFrames) fail(fn, `gy must have ${nFrames} frames (got ${gd.length})`);
+  const rms = rmsImpl(fn, xs, opts, keys);
   const out = new Float64Array(xs.length);
   for (let t = 0; t < nFrames; t++) {
     if (rms[t] === 0) continue;
@@ -205,21 +217,33 @@ export function rmsEnergyVjp(gy: Float64Array, x: Float64Array, opts: RmsOptions
 }
 
 export interface PowerDbOptions extends RmsOptions {
+  /** Reference level subtracted. Default 0. */
   refDb?: number;
+  /** Floor below the reference (> 0). Default 80. */
   rangeDb?: number;
+}
+const POWER_DB_KEYS = [...RMS_KEYS, 'refDb', 'rangeDb'];
+
+function dbOpts(fn: string, opts: PowerDbOptions) {
+  const { refDb = 0, rangeDb = 80 } = readOptions(fn, opts, POWER_DB_KEYS);
+  checkNumber(fn, 'opts.refDb', refDb);
+  checkPositive(fn, 'opts.rangeDb', rangeDb);
+  return { refDb, rangeDb };
 }
 
 /**
  * Frame power in dB (DDSP compute_power): amplitudeToDb(rmsEnergy(x)) = max(20·log₁₀ max(rms, 1e-4) − refDb, −80).
  */
 export function powerDb(x: Float64Array, opts: PowerDbOptions = {}): Float64Array {
-  const { refDb = 0, rangeDb = 80 } = opts;
-  return amplitudeToDb(rmsEnergy(x, opts), { refDb, rangeDb });
+  const db = dbOpts('powerDb', opts);
+  return amplitudeToDb(rmsImpl('powerDb', x, opts, POWER_DB_KEYS), db);
 }
 
 /** VJP of {@link powerDb}. */
 export function powerDbVjp(gy: Float64Array, x: Float64Array, opts: PowerDbOptions = {}): Float64Array {
-  const { refDb = 0, rangeDb = 80 } = opts;
-  const rms = rmsEnergy(x, opts);
-  return rmsEnergyVjp(amplitudeToDbVjp(gy, rms, { refDb, rangeDb }), x, opts);
+  const db = dbOpts('powerDbVjp', opts);
+  const rms = rmsImpl('powerDbVjp', x, opts, POWER_DB_KEYS);
+  const gd = readLayout('powerDbVjp', 'gy', gy).data;
+  if (gd.length !== rms.length) fail('powerDbVjp', `gy must have ${rms.length} frames (got ${gd.length})`);
+  return rmsVjpImpl('powerDbVjp', amplitudeToDbVjp(gy, rms, db), x, opts, POWER_DB_KEYS);
 }

@@ -18,7 +18,9 @@ export interface Complex {
 }
 
 function checkSize(fn: string, n: number): void {
-  if (!isPowerOfTwo(n) || n < 2) fail(fn, `the transform size must be a power of two >= 2 (got ${n})`);
+  if (typeof n !== 'number' || !isPowerOfTwo(n) || n < 2 || n > 2 ** 26) {
+    fail(fn, `the transform size n must be a power of two in [2, 2^26] (got ${typeof n === 'number' ? n : typeof n})`);
+  }
 }
 
 /**

@@ -7,7 +7,7 @@
  *   M̄[b] = (w_b/N)·Re(rfft(ḡ₀))[b],  w_b = 1 at DC and Nyquist, 2 elsewhere,
  * where ḡ₀ is the windowed cotangent put back in zero-phase order.
  */
-import { checkInteger, fail } from '../core/errors.ts';
+import { checkInteger, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { irfftInto, isPowerOfTwo, rfftInto } from './fftCore.ts';
 
@@ -64,14 +64,22 @@ export interface FirLayout {
 
 const layouts = new Map<string, FirLayout>();
 
-/** Where each causal tap of a windowed frequency-sampling IR comes from (cached). */
-export function firLayout(nBands: number, windowSize = 0): FirLayout {
+/**
+ * Where each causal tap of a windowed frequency-sampling IR comes from (cached), for `nBands` ≥ 2
+ * magnitudes and an integer `windowSize` (≤ 0: the whole IR).
+ * The window is TF's `hann_window(ws)` as DDSP calls it (periodic=True), which is periodic only for
+ * even ws: for odd ws TF's denominator is ws − 1, i.e. the symmetric window. We do the same.
+ */
+export function firLayout(nBands: number, windowSize = 0, fn = 'firLayout'): FirLayout {
+  checkSize(fn, 'the number of magnitude bands', nBands, 2);
+  checkInteger(fn, 'opts.windowSize', windowSize, -Infinity);
   const key = `${nBands}:${windowSize}`;
   let l = layouts.get(key);
   if (l !== undefined) return l;
   const n = 2 * (nBands - 1);
   const ws = windowSize <= 0 || windowSize > n ? n : windowSize;
-  const hann = (m: number) => 0.5 - 0.5 * Math.cos((2 * Math.PI * m) / ws);
+  const den = ws % 2 === 0 ? ws : ws - 1;
+  const hann = (m: number) => (den === 0 ? 1 : 0.5 - 0.5 * Math.cos((2 * Math.PI * m) / den));
   const padding = n - ws;
   let source: Int32Array;
   let weight: Float64Array;
@@ -103,15 +111,17 @@ export interface FrequencyImpulseResponseOptions {
   windowSize?: number;
 }
 
+const FIR_KEYS = optionKeys<FrequencyImpulseResponseOptions>()('windowSize');
+
 function readMags(fn: string, magnitudes: unknown, opts: FrequencyImpulseResponseOptions) {
   const M = readLayout(fn, 'magnitudes', magnitudes);
-  const { windowSize = 0 } = opts;
+  const { windowSize = 0 } = readOptions(fn, opts, FIR_KEYS);
   checkInteger(fn, 'opts.windowSize', windowSize, -Infinity);
   // A 1-D array is one frame of B bands; frames are [F, B].
   const frames = M.shaped ? M.n : 1;
   const bands = M.shaped ? M.c : M.n;
   if (bands < 2) fail(fn, `magnitudes need at least 2 frequency bands (got ${bands})`);
-  return { M, frames, bands, layout: firLayout(bands, windowSize) };
+  return { M, frames, bands, layout: firLayout(bands, windowSize, fn) };
 }
 
 /**

@@ -2,8 +2,8 @@
  * Framing and overlap-add, an adjoint pair, and the Hann windows.
  * frame(x)[t, i] = x[t·hop + i − padLeft] (zero outside x); overlapAdd is its transpose.
  */
-import { checkBoolean, checkInteger, fail } from '../core/errors.ts';
-import { frames, readLayout, type Frames } from '../core/frames.ts';
+import { checkBoolean, checkInteger, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { frames, readLayout, type Frames, type Layout } from '../core/frames.ts';
 
 /**
  * Hann window of length n: periodic (default, TF/DDSP: w[i] = ½ − ½cos(2πi/n)) or symmetric
@@ -12,7 +12,7 @@ import { frames, readLayout, type Frames } from '../core/frames.ts';
  */
 export function hannWindow(n: number, opts: { periodic?: boolean } = {}): Float64Array {
   checkInteger('hannWindow', 'n', n, 1);
-  const { periodic = true } = opts;
+  const { periodic = true } = readOptions('hannWindow', opts, ['periodic']);
   checkBoolean('hannWindow', 'opts.periodic', periodic);
   const d = periodic ? n : n - 1;
   const w = new Float64Array(n);
@@ -32,8 +32,10 @@ export interface FrameOptions {
 }
 
 /** Number of frames (and the padding used) for a signal of length N. */
+const FRAME_KEYS = optionKeys<FrameOptions>()('padEnd', 'padLeft');
+
 export function frameCount(fn: string, N: number, frameSize: number, hop: number, opts: FrameOptions = {}): number {
-  const { padEnd = false, padLeft = 0 } = opts;
+  const { padEnd = false, padLeft = 0 } = readOptions(fn, opts, FRAME_KEYS);
   checkInteger(fn, 'frameSize', frameSize, 1);
   checkInteger(fn, 'hop', hop, 1);
   checkInteger(fn, 'opts.padLeft', padLeft, 0);
@@ -51,7 +53,7 @@ export function frameCount(fn: string, N: number, frameSize: number, hop: number
 export function frame(x: Float64Array, frameSize: number, hop: number, opts: FrameOptions = {}): Frames {
   const xs = readLayout('frame', 'x', x).data;
   const nF = frameCount('frame', xs.length, frameSize, hop, opts);
-  const padLeft = opts.padLeft ?? 0;
+  const padLeft = opts?.padLeft ?? 0;
   const out = new Float64Array(nF * frameSize);
   for (let t = 0; t < nF; t++) {
     const s = t * hop - padLeft;
@@ -65,7 +67,12 @@ export function frame(x: Float64Array, frameSize: number, hop: number, opts: Fra
 /** VJP (= adjoint) of {@link frame}: overlap-add the frame cotangents back onto x's samples. */
 export function frameVjp(g: Frames, x: Float64Array, frameSize: number, hop: number, opts: FrameOptions = {}): Float64Array {
   const n = readLayout('frameVjp', 'x', x).data.length;
-  return overlapAdd(g, hop, { length: n, padLeft: opts.padLeft ?? 0 });
+  const nF = frameCount('frameVjp', n, frameSize, hop, opts);
+  const G = readLayout('frameVjp', 'g', g);
+  if (!G.shaped || G.n !== nF || G.c !== frameSize) {
+    fail('frameVjp', `g must be frames [${nF}, ${frameSize}] (got ${G.shaped ? `[${G.n}, ${G.c}]` : `a 1-D array of ${G.n}`})`);
+  }
+  return overlapAddImpl('frameVjp', G, hop, { length: n, padLeft: opts?.padLeft ?? 0 });
 }
 
 export interface OverlapAddOptions {
@@ -82,12 +89,18 @@ export interface OverlapAddOptions {
 export function overlapAdd(fr: Frames, hop: number, opts: OverlapAddOptions = {}): Float64Array {
   const L = readLayout('overlapAdd', 'frames', fr);
   if (!L.shaped) fail('overlapAdd', 'frames must be an ndarray [nFrames, frameSize]');
-  checkInteger('overlapAdd', 'hop', hop, 1);
-  const { padLeft = 0 } = opts;
-  checkInteger('overlapAdd', 'opts.padLeft', padLeft, 0);
+  return overlapAddImpl('overlapAdd', L, hop, opts);
+}
+
+const OLA_KEYS = optionKeys<OverlapAddOptions>()('length', 'padLeft');
+
+function overlapAddImpl(fn: string, L: Layout, hop: number, opts: OverlapAddOptions): Float64Array {
+  checkInteger(fn, 'hop', hop, 1);
+  const { padLeft = 0 } = readOptions(fn, opts, OLA_KEYS);
+  checkInteger(fn, 'opts.padLeft', padLeft, 0);
   const S = L.c;
   const length = opts.length ?? Math.max(0, (L.n - 1) * hop + S - padLeft);
-  checkInteger('overlapAdd', 'opts.length', length, 0);
+  checkSize(fn, 'opts.length', length, 0);
   const out = new Float64Array(length);
   const d = L.data;
   for (let t = 0; t < L.n; t++) {
@@ -102,9 +115,14 @@ export function overlapAdd(fr: Frames, hop: number, opts: OverlapAddOptions = {}
 /** VJP (= adjoint) of {@link overlapAdd}: frame the cotangent. */
 export function overlapAddVjp(g: Float64Array, fr: Frames, hop: number, opts: OverlapAddOptions = {}): Frames {
   const L = readLayout('overlapAddVjp', 'frames', fr);
+  if (!L.shaped) fail('overlapAddVjp', 'frames must be an ndarray [nFrames, frameSize]');
+  checkInteger('overlapAddVjp', 'hop', hop, 1);
   const gs = readLayout('overlapAddVjp', 'g', g).data;
   const S = L.c;
-  const padLeft = opts.padLeft ?? 0;
+  const { padLeft = 0 } = readOptions('overlapAddVjp', opts, OLA_KEYS);
+  checkInteger('overlapAddVjp', 'opts.padLeft', padLeft, 0);
+  const length = opts.length ?? Math.max(0, (L.n - 1) * hop + S - padLeft);
+  if (gs.length !== length) fail('overlapAddVjp', `g must have the output's length ${length} (got ${gs.length})`);
   const out = new Float64Array(L.n * S);
   for (let t = 0; t < L.n; t++) {
     const s = t * hop - padLeft;

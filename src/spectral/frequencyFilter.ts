@@ -7,7 +7,7 @@
  * window is shorter than the IR but crops 2 samples early when it is not (e.g. 65 bands and
  * window 257); pass `delayCompensation` to reproduce DDSP's alignment bit for bit.
  */
-import { fail } from '../core/errors.ts';
+import { checkInteger, fail, optionKeys, readOptions, within } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { checkBlocks, fftConvolve, fftConvolveVjp, type FftConvolveOptions } from './convolve.ts';
 import { firLayout, frequencyImpulseResponse, frequencyImpulseResponseVjp } from './firDesign.ts';
@@ -21,13 +21,18 @@ export interface FrequencyFilterOptions {
   delayCompensation?: number;
 }
 
-function convolveOptions(fn: string, nSamples: number, magnitudes: Signal, opts: FrequencyFilterOptions): FftConvolveOptions {
+const FF_KEYS = optionKeys<FrequencyFilterOptions>()('windowSize', 'padding', 'delayCompensation');
+
+function convolveOptions(fn: string, audio: unknown, magnitudes: Signal, opts: FrequencyFilterOptions): FftConvolveOptions {
+  const { windowSize = 0, padding = 'same', delayCompensation } = readOptions(fn, opts, FF_KEYS);
+  checkInteger(fn, 'opts.windowSize', windowSize, -Infinity);
+  const nSamples = readLayout(fn, 'audio', audio).n;
+  if (nSamples < 1) fail(fn, 'audio must have at least one sample');
   const M = readLayout(fn, 'magnitudes', magnitudes);
   const bands = M.shaped ? M.c : M.n;
-  if (nSamples >= 1) checkBlocks(fn, nSamples, M.shaped ? M.n : 1);
   if (bands < 2) fail(fn, `magnitudes need at least 2 frequency bands (got ${bands})`);
-  const { windowSize = 0, padding = 'same', delayCompensation } = opts;
-  return { padding, delayCompensation: delayCompensation ?? firLayout(bands, windowSize).zeroLag };
+  checkBlocks(fn, nSamples, M.shaped ? M.n : 1);
+  return { padding, delayCompensation: delayCompensation ?? firLayout(bands, windowSize, fn).zeroLag };
 }
 
 /**
@@ -35,9 +40,8 @@ function convolveOptions(fn: string, nSamples: number, magnitudes: Signal, opts:
  * @example frequencyFilter(audio, new Float64Array(65).fill(1)) // ≡ audio
  */
 export function frequencyFilter(audio: Float64Array, magnitudes: Signal, opts: FrequencyFilterOptions = {}): Float64Array {
-  const co = convolveOptions('frequencyFilter', audio?.length ?? 0, magnitudes, opts);
-  const ir = frequencyImpulseResponse(magnitudes, { windowSize: opts.windowSize ?? 0 });
-  return fftConvolve(audio, ir, co);
+  const co = convolveOptions('frequencyFilter', audio, magnitudes, opts);
+  return within('frequencyFilter', () => fftConvolve(audio, frequencyImpulseResponse(magnitudes, { windowSize: opts?.windowSize ?? 0 }), co));
 }
 
 /** VJP of {@link frequencyFilter} with respect to the audio and the magnitudes. */
@@ -47,9 +51,11 @@ export function frequencyFilterVjp<M extends Signal>(
   magnitudes: M,
   opts: FrequencyFilterOptions = {},
 ): { audio: Float64Array; magnitudes: M } {
-  const co = convolveOptions('frequencyFilterVjp', audio?.length ?? 0, magnitudes, opts);
-  const windowSize = opts.windowSize ?? 0;
-  const ir = frequencyImpulseResponse(magnitudes, { windowSize });
-  const g = fftConvolveVjp(gy, audio, ir, co);
-  return { audio: g.audio, magnitudes: frequencyImpulseResponseVjp(g.ir, magnitudes, { windowSize }) };
+  const co = convolveOptions('frequencyFilterVjp', audio, magnitudes, opts);
+  const windowSize = opts?.windowSize ?? 0;
+  return within('frequencyFilterVjp', () => {
+    const ir = frequencyImpulseResponse(magnitudes, { windowSize });
+    const g = fftConvolveVjp(gy, audio, ir, co);
+    return { audio: g.audio, magnitudes: frequencyImpulseResponseVjp(g.ir, magnitudes, { windowSize }) };
+  });
 }

@@ -5,9 +5,9 @@
  * the *magnitude* spectrum; the DC bin gets no weight. MFCCs are TF's unnormalised DCT-II of the
  * log-mel spectrum times 1/√(2·nMels): c_k = √(2/N)·Σ_n x_n·cos(πk(2n + 1)/(2N)).
  */
-import { checkInteger, checkNumber, checkPositive, fail } from '../core/errors.ts';
+import { checkInteger, checkNumber, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { frames, readLayout, type Frames } from '../core/frames.ts';
-import { magnitudeSpectrogram, magnitudeSpectrogramVjp, stftGeometry, type StftOptions } from './stft.ts';
+import { magnitudeOf, magnitudeVjpOf, STFT_KEYS, stftGeometry, type StftOptions } from './stft.ts';
 
 /** HTK mel scale as TF uses it: 1127·ln(1 + f/700). */
 export function hzToMelHtk(hz: number): number {
@@ -103,6 +103,7 @@ export function applyMelVjp(g: Frames, M: MelMatrix): Frames {
 }
 
 export interface MelOptions extends StftOptions {
+  /** Sample rate in Hz. Default 16000. */
   sampleRate?: number;
   /** Number of mel bands. Default 64. */
   nMels?: number;
@@ -110,11 +111,37 @@ export interface MelOptions extends StftOptions {
   loHz?: number;
   hiHz?: number;
 }
+const MEL_KEYS = [...STFT_KEYS, ...optionKeys<Omit<MelOptions, keyof StftOptions>>()('sampleRate', 'nMels', 'loHz', 'hiHz')];
 
-function melOf(fn: string, n: number, opts: MelOptions): MelMatrix {
-  const { sampleRate = 16000, nMels = 64, loHz = 0, hiHz = 8000 } = opts;
-  const g = stftGeometry(fn, n, opts);
-  return cachedMel(nMels, g.bins, sampleRate, loHz, Math.min(hiHz, sampleRate / 2));
+/** `opts` with `defaults` filled in where a key is absent or undefined. */
+function withDefaults<T extends object>(opts: T, defaults: Partial<T>): T {
+  const o = { ...opts } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(defaults)) if (o[k] === undefined) o[k] = v;
+  return o as T;
+}
+
+function melOf(fn: string, n: number, opts: MelOptions, keys: readonly string[]): MelMatrix {
+  const { sampleRate = 16000, nMels = 64, loHz = 0, hiHz = 8000 } = readOptions(fn, opts, keys);
+  checkPositive(fn, 'opts.sampleRate', sampleRate);
+  checkSize(fn, 'opts.nMels', nMels, 1);
+  checkNumber(fn, 'opts.loHz', loHz);
+  checkNumber(fn, 'opts.hiHz', hiHz);
+  const hi = Math.min(hiHz, sampleRate / 2);
+  if (!(loHz >= 0 && loHz < hi)) fail(fn, `need 0 <= opts.loHz < min(opts.hiHz, Nyquist ${sampleRate / 2}) (got ${loHz} and ${hiHz})`);
+  const g = stftGeometry(fn, n, opts, keys);
+  return cachedMel(nMels, g.bins, sampleRate, loHz, hi);
+}
+
+function melImpl(fn: string, x: Float64Array, opts: MelOptions, keys: readonly string[]): Frames {
+  const M = melOf(fn, readLayout(fn, 'x', x).data.length, opts, keys);
+  return applyMel(magnitudeOf(fn, x, opts, keys), M);
+}
+
+function melVjpImpl(fn: string, g: Frames, x: Float64Array, opts: MelOptions, keys: readonly string[]): Float64Array {
+  const M = melOf(fn, readLayout(fn, 'x', x).data.length, opts, keys);
+  const G = readLayout(fn, 'g', g);
+  if (G.c !== M.nMels) fail(fn, `g must have ${M.nMels} mel bands per frame (got ${G.c})`);
+  return magnitudeVjpOf(fn, applyMelVjp(g, M), x, opts, keys);
 }
 
 /**
@@ -122,42 +149,66 @@ function melOf(fn: string, n: number, opts: MelOptions): MelMatrix {
  * @example melSpectrogram(audio, { nMels: 64, frameSize: 2048 })
  */
 export function melSpectrogram(x: Float64Array, opts: MelOptions = {}): Frames {
-  const M = melOf('melSpectrogram', x?.length ?? 0, opts);
-  return applyMel(magnitudeSpectrogram(x, opts), M);
+  return melImpl('melSpectrogram', x, opts, MEL_KEYS);
 }
 
 /** VJP of {@link melSpectrogram}. */
 export function melSpectrogramVjp(g: Frames, x: Float64Array, opts: MelOptions = {}): Float64Array {
-  const M = melOf('melSpectrogramVjp', x?.length ?? 0, opts);
-  return magnitudeSpectrogramVjp(applyMelVjp(g, M), x, opts);
+  return melVjpImpl('melSpectrogramVjp', g, x, opts, MEL_KEYS);
 }
 
 export interface LogMelOptions extends MelOptions {
-  /** safeLog's replacement for zeros. Default 1e-5. */
+  /** safeLog's replacement for zeros (> 0). Default 1e-5. */
   eps?: number;
 }
+const LOGMEL_KEYS = [...MEL_KEYS, 'eps'];
 
 /** DDSP compute_logmel defaults: 64 bands from 80 to 7600 Hz. */
 const LOGMEL_DEFAULTS = { loHz: 80, hiHz: 7600 };
 
-/** Log-mel spectrogram: safeLog(melSpectrogram(x)) (DDSP compute_logmel: 80–7600 Hz by default). */
-export function logMelSpectrogram(x: Float64Array, opts: LogMelOptions = {}): Frames {
-  const o = { ...LOGMEL_DEFAULTS, ...opts };
-  const mel = melSpectrogram(x, o);
-  const le = Math.log(o.eps ?? 1e-5);
+function logMelImpl(fn: string, x: Float64Array, opts: LogMelOptions, keys: readonly string[]): Frames {
+  const o = withDefaults(readOptions(fn, opts, keys), LOGMEL_DEFAULTS);
+  const { eps = 1e-5 } = o;
+  checkPositive(fn, 'opts.eps', eps);
+  const mel = melImpl(fn, x, o, keys);
+  const le = Math.log(eps);
   const d = mel.data;
   for (let i = 0; i < d.length; i++) d[i] = d[i] > 0 ? Math.log(d[i]) : le;
   return mel;
 }
 
+/**
+ * The log's chain rule is ḡ/mel; a mel value can be a tiny positive number (a denormal when the
+ * audio is ~1e-160), where 1/mel overflows. Such bins get ḡ/mel evaluated as (ḡ·2⁶⁰⁰)/(mel·2⁶⁰⁰)
+ * so the result is finite whenever it is representable; beyond that it saturates at ±MAX_VALUE.
+ */
+function logMelVjpImpl(fn: string, g: Frames, x: Float64Array, opts: LogMelOptions, keys: readonly string[]): Float64Array {
+  const o = withDefaults(readOptions(fn, opts, keys), LOGMEL_DEFAULTS);
+  checkPositive(fn, 'opts.eps', o.eps ?? 1e-5);
+  const mel = melImpl(fn, x, o, keys);
+  const gd = readLayout(fn, 'g', g).data;
+  if (gd.length !== mel.data.length) fail(fn, `g must be [${mel.shape.join(', ')}] (got ${gd.length} values)`);
+  const gm = new Float64Array(gd.length);
+  for (let i = 0; i < gd.length; i++) gm[i] = logGrad(gd[i], mel.data[i]);
+  return magnitudeVjpOf(fn, applyMelVjp(frames(gm, mel.shape[0], mel.shape[1]), melOf(fn, x.length, o, keys)), x, o, keys);
+}
+
+/** ḡ/v for v ≥ 0 (0 where v = 0), finite: clamped to ±MAX_VALUE where the quotient overflows. */
+export function logGrad(g: number, v: number): number {
+  if (!(v > 0)) return 0;
+  const q = g / v;
+  if (q - q === 0) return q;
+  return g > 0 ? Number.MAX_VALUE : g < 0 ? -Number.MAX_VALUE : 0;
+}
+
+/** Log-mel spectrogram: safeLog(melSpectrogram(x)) (DDSP compute_logmel: 80–7600 Hz by default). */
+export function logMelSpectrogram(x: Float64Array, opts: LogMelOptions = {}): Frames {
+  return logMelImpl('logMelSpectrogram', x, opts, LOGMEL_KEYS);
+}
+
 /** VJP of {@link logMelSpectrogram}. */
 export function logMelSpectrogramVjp(g: Frames, x: Float64Array, opts: LogMelOptions = {}): Float64Array {
-  const o = { ...LOGMEL_DEFAULTS, ...opts };
-  const mel = melSpectrogram(x, o);
-  const gd = readLayout('logMelSpectrogramVjp', 'g', g).data;
-  if (gd.length !== mel.data.length) fail('logMelSpectrogramVjp', `g must be [${mel.shape.join(', ')}]`);
-  const gm = mel.data.map((v, i) => (v > 0 ? gd[i] / v : 0));
-  return melSpectrogramVjp(frames(gm, mel.shape[0], mel.shape[1]), x, o);
+  return logMelVjpImpl('logMelSpectrogramVjp', g, x, opts, LOGMEL_KEYS);
 }
 
 /**
@@ -206,22 +257,32 @@ function dctTable(N: number, nOut: number): Float64Array {
 }
 
 export interface MfccOptions extends LogMelOptions {
-  /** Number of coefficients kept. Default 13. */
+  /** Number of coefficients kept (≤ nMels). Default 13. */
   nMfcc?: number;
 }
+const MFCC_KEYS = [...LOGMEL_KEYS, 'nMfcc'];
 
 /** DDSP compute_mfcc defaults: 128 mel bands from 20 to 8000 Hz, 1024-sample frames, 13 coefficients. */
 const MFCC_DEFAULTS = { loHz: 20, hiHz: 8000, nMels: 128, frameSize: 1024, nMfcc: 13 };
 
+function mfccSetup(fn: string, opts: MfccOptions) {
+  const o = withDefaults(readOptions(fn, opts, MFCC_KEYS), MFCC_DEFAULTS);
+  checkInteger(fn, 'opts.nMfcc', o.nMfcc, 1);
+  if (o.nMfcc > o.nMels!) fail(fn, `opts.nMfcc (${o.nMfcc}) cannot exceed opts.nMels (${o.nMels})`);
+  return o as MfccOptions & { nMfcc: number };
+}
+
 /** MFCCs [nFrames, nMfcc] of x (DDSP compute_mfcc). */
 export function mfcc(x: Float64Array, opts: MfccOptions = {}): Frames {
-  const o = { ...MFCC_DEFAULTS, ...opts };
-  return dctII(logMelSpectrogram(x, o), o.nMfcc);
+  const o = mfccSetup('mfcc', opts);
+  return dctII(logMelImpl('mfcc', x, o, MFCC_KEYS), o.nMfcc);
 }
 
 /** VJP of {@link mfcc}. */
 export function mfccVjp(g: Frames, x: Float64Array, opts: MfccOptions = {}): Float64Array {
-  const o = { ...MFCC_DEFAULTS, ...opts };
-  const lm = logMelSpectrogram(x, o);
-  return logMelSpectrogramVjp(dctIIVjp(g, lm), x, o);
+  const o = mfccSetup('mfccVjp', opts);
+  const lm = logMelImpl('mfccVjp', x, o, MFCC_KEYS);
+  const G = readLayout('mfccVjp', 'g', g);
+  if (G.n !== lm.shape[0] || G.c !== o.nMfcc) fail('mfccVjp', `g must be [${lm.shape[0]}, ${o.nMfcc}] (got [${G.n}, ${G.c}])`);
+  return logMelVjpImpl('mfccVjp', dctIIVjp(g, lm), x, o, MFCC_KEYS);
 }

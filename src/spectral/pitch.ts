@@ -9,7 +9,7 @@
  *   f0 = sr/τ*,  confidence = 1 − d′(τ*) clipped to [0, 1] (0 for silence).
  * No pretrained model is involved: this works offline, identically on every runtime.
  */
-import { checkInteger, checkPositive, fail } from '../core/errors.ts';
+import { checkInteger, checkPositive, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout } from '../core/frames.ts';
 import { irfftInto, nextPowerOfTwo, rfftInto } from './fftCore.ts';
 
@@ -23,7 +23,14 @@ export interface F0Options {
   fMax?: number;
   /** YIN's absolute threshold on d′. Default 0.15. */
   threshold?: number;
+  /**
+   * Samples per analysis frame (odd). Lags up to ⌊(frameLength − 1)/2⌋ are searched, so fMin must
+   * satisfy ⌈sampleRate/fMin⌉ ≤ (frameLength − 1)/2. Default 2·⌈sampleRate/fMin⌉ + 1 (801 at
+   * 16 kHz, 40 Hz). At most 2·sampleRate + 1 (frames of up to 2 s, fMin ≥ 1 Hz).
+   */
+  frameLength?: number;
 }
+const F0_KEYS = optionKeys<F0Options>()('sampleRate', 'frameRate', 'fMin', 'fMax', 'threshold', 'frameLength');
 
 export interface F0Track {
   f0Hz: Float64Array;
@@ -37,7 +44,8 @@ export interface F0Track {
 export function yin(x: Float64Array, opts: F0Options = {}): F0Track {
   const fn = 'yin';
   const xs = readLayout(fn, 'x', x).data;
-  const { sampleRate = 16000, frameRate = 250, fMin = 40, fMax = 2100, threshold = 0.15 } = opts;
+  const o = readOptions(fn, opts, F0_KEYS);
+  const { sampleRate = 16000, frameRate = 250, fMin = 40, fMax = 2100, threshold = 0.15 } = o;
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   checkPositive(fn, 'opts.frameRate', frameRate);
   checkPositive(fn, 'opts.fMin', fMin);
@@ -49,8 +57,19 @@ export function yin(x: Float64Array, opts: F0Options = {}): F0Track {
   checkInteger(fn, 'hop (sampleRate/frameRate)', hop, 1);
   const tauMin = Math.max(2, Math.floor(sampleRate / fMax));
   const tauMax = Math.ceil(sampleRate / fMin);
-  const W = tauMax; // integration window
-  const size = W + tauMax + 1; // frame length
+  const maxFrame = 2 * Math.floor(sampleRate) + 1;
+  const size = o.frameLength ?? 2 * tauMax + 1; // frame length
+  if (o.frameLength !== undefined) {
+    checkInteger(fn, 'opts.frameLength', size, 5);
+    if (size > maxFrame) fail(fn, `opts.frameLength must be at most 2·sampleRate + 1 = ${maxFrame} samples (got ${size})`);
+    if (tauMax > (size - 1) / 2) {
+      fail(fn, `opts.fMin (${fMin} Hz) needs lags up to ${tauMax} samples, more than a frame of ${size} resolves; raise opts.fMin to at least ${sampleRate / Math.floor((size - 1) / 2)} Hz or opts.frameLength to ${2 * tauMax + 1}`);
+    }
+  } else if (size > maxFrame) {
+    fail(fn, `opts.fMin (${fMin} Hz) would need frames of ${size} samples, more than 2 s; use fMin >= ${Math.ceil(sampleRate / Math.floor(sampleRate)) } Hz`);
+  }
+  const W = Math.floor((size - 1) / 2); // integration window
+  if (tauMin >= tauMax) fail(fn, `opts.fMin and opts.fMax leave no lag to search (lags ${tauMin}…${tauMax})`);
   const nFrames = Math.floor(xs.length / hop) + 1;
   const fft = nextPowerOfTwo(W + size);
   const a = new Float64Array(fft);

@@ -7,7 +7,7 @@
  *
  * STFT VJP, per frame t with cotangent Ḡ_t: x̄[t·hop + i − padLeft] += w[i]·rfftVjp(Ḡ_t)[i].
  */
-import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { frames, readLayout, type Frames } from '../core/frames.ts';
 import { irfftInto, isPowerOfTwo, nextPowerOfTwo, rfftInto } from './fftCore.ts';
 import { frameCount, hannWindow } from './frame.ts';
@@ -29,6 +29,9 @@ export interface StftOptions {
   window?: 'hann' | 'hann-symmetric' | 'rectangular';
 }
 
+/** The keys of {@link StftOptions}, checked at every public entry that takes them. */
+export const STFT_KEYS = optionKeys<StftOptions>()('frameSize', 'overlap', 'hop', 'fftSize', 'padEnd', 'center', 'window');
+
 export interface StftGeometry {
   frameSize: number;
   hop: number;
@@ -41,16 +44,19 @@ export interface StftGeometry {
 
 const windows = new Map<string, Float64Array>();
 
-/** Frame layout of an STFT of N samples under `opts` (validated). */
-export function stftGeometry(fn: string, N: number, opts: StftOptions = {}): StftGeometry {
-  const { frameSize = 2048, overlap = 0.75, padEnd = true, center = false, window = 'hann' } = opts;
-  checkInteger(fn, 'opts.frameSize', frameSize, 1);
+/**
+ * Frame layout of an STFT of N samples under `opts` (validated, errors name `fn`). `keys` are the
+ * option keys the caller accepts (default: the STFT's own).
+ */
+export function stftGeometry(fn: string, N: number, opts: StftOptions = {}, keys: readonly string[] = STFT_KEYS): StftGeometry {
+  const { frameSize = 2048, overlap = 0.75, padEnd = true, center = false, window = 'hann' } = readOptions(fn, opts, keys);
+  checkSize(fn, 'opts.frameSize', frameSize, 1);
   checkNumber(fn, 'opts.overlap', overlap);
   if (!(overlap >= 0 && overlap < 1)) fail(fn, `opts.overlap must be in [0, 1) (got ${overlap})`);
   const hop = opts.hop ?? Math.floor(frameSize * (1 - overlap));
   if (!Number.isInteger(hop) || hop < 1) fail(fn, `the hop must be a positive integer (got ${hop}); check opts.hop or opts.overlap`);
   const fftSize = opts.fftSize ?? nextPowerOfTwo(Math.max(2, frameSize));
-  if (!isPowerOfTwo(fftSize) || fftSize < 2) fail(fn, `opts.fftSize must be a power of two >= 2 (got ${fftSize})`);
+  if (typeof fftSize !== 'number' || !isPowerOfTwo(fftSize) || fftSize < 2 || fftSize > 2 ** 26) fail(fn, `opts.fftSize must be a power of two in [2, 2^26] (got ${fftSize})`);
   if (fftSize < frameSize) fail(fn, `opts.fftSize (${fftSize}) must be at least opts.frameSize (${frameSize})`);
   checkBoolean(fn, 'opts.padEnd', padEnd);
   checkBoolean(fn, 'opts.center', center);
@@ -125,9 +131,14 @@ function stftBackward(
  * Magnitude spectrogram plus the complex spectra it came from (interleaved, nFrames × (fftSize + 2)),
  * so that a VJP can reuse them (`magnitudeVjpFromSpectra`) instead of recomputing the STFT.
  */
-export function magnitudeWithSpectra(x: Float64Array, opts: StftOptions = {}): { mag: Frames; spectra: Float64Array; geometry: StftGeometry } {
-  const xs = readLayout('magnitudeSpectrogram', 'x', x).data;
-  const g = stftGeometry('magnitudeSpectrogram', xs.length, opts);
+export function magnitudeWithSpectra(
+  x: Float64Array,
+  opts: StftOptions = {},
+  fn = 'magnitudeSpectrogram',
+  keys: readonly string[] = STFT_KEYS,
+): { mag: Frames; spectra: Float64Array; geometry: StftGeometry } {
+  const xs = readLayout(fn, 'x', x).data;
+  const g = stftGeometry(fn, xs.length, opts, keys);
   const w = g.fftSize + 2;
   const spectra = new Float64Array(g.nFrames * w);
   const out = new Float64Array(g.nFrames * g.bins);
@@ -197,8 +208,13 @@ export function stftVjp(gy: Spectrogram, x: Float64Array, opts: StftOptions = {}
  * VJP: Ḡ = ḡ·X/|X| per bin (0 where |X| = 0), then the STFT's VJP.
  */
 export function magnitudeSpectrogram(x: Float64Array, opts: StftOptions = {}): Frames {
-  const xs = readLayout('magnitudeSpectrogram', 'x', x).data;
-  const g = stftGeometry('magnitudeSpectrogram', xs.length, opts);
+  return magnitudeOf('magnitudeSpectrogram', x, opts, STFT_KEYS);
+}
+
+/** {@link magnitudeSpectrogram} for a caller `fn` that accepts the option keys `keys`. */
+export function magnitudeOf(fn: string, x: Float64Array, opts: StftOptions, keys: readonly string[]): Frames {
+  const xs = readLayout(fn, 'x', x).data;
+  const g = stftGeometry(fn, xs.length, opts, keys);
   const out = new Float64Array(g.nFrames * g.bins);
   forEachSpectrum(xs, g, (t, spec) => {
     for (let k = 0; k < g.bins; k++) out[t * g.bins + k] = Math.sqrt(spec[2 * k] * spec[2 * k] + spec[2 * k + 1] * spec[2 * k + 1]);
@@ -208,27 +224,39 @@ export function magnitudeSpectrogram(x: Float64Array, opts: StftOptions = {}): F
 
 /** VJP of {@link magnitudeSpectrogram}. */
 export function magnitudeSpectrogramVjp(gy: Frames, x: Float64Array, opts: StftOptions = {}): Float64Array {
-  return spectrogramVjp('magnitudeSpectrogramVjp', gy, x, opts, (re, im, g) => {
-    const m = Math.sqrt(re * re + im * im);
-    return m > 0 ? g / m : 0;
-  });
+  return spectrogramVjp('magnitudeSpectrogramVjp', gy, x, opts, STFT_KEYS, (m, g) => g);
 }
 
-/** Per-bin factor c with Ḡ = c·X: the chain rule for a function of |X| (or |X|²). */
-type BinRule = (re: number, im: number, g: number) => number;
+/** {@link magnitudeSpectrogramVjp} for a caller `fn` that accepts the option keys `keys`. */
+export function magnitudeVjpOf(fn: string, gy: Frames, x: Float64Array, opts: StftOptions, keys: readonly string[]): Float64Array {
+  return spectrogramVjp(fn, gy, x, opts, keys, (m, g) => g);
+}
 
-function spectrogramVjp(fn: string, gy: Frames, x: Float64Array, opts: StftOptions, rule: BinRule): Float64Array {
+/**
+ * The chain rule for a function of |X|: Ḡ = c·X/|X|, with c = ∂ℓ/∂|X| from the bin's magnitude m
+ * and cotangent g. Working with the unit phasor X/|X| (never 1/|X|²) keeps the result finite when
+ * |X|² underflows to a denormal while |X| does not. Bins with |X| = 0 get Ḡ = 0.
+ */
+type BinRule = (m: number, g: number) => number;
+
+function spectrogramVjp(fn: string, gy: Frames, x: Float64Array, opts: StftOptions, keys: readonly string[], rule: BinRule): Float64Array {
   const xs = readLayout(fn, 'x', x).data;
-  const g = stftGeometry(fn, xs.length, opts);
+  const g = stftGeometry(fn, xs.length, opts, keys);
   const gd = readLayout(fn, 'gy', gy).data;
   if (gd.length !== g.nFrames * g.bins) fail(fn, `gy must be [${g.nFrames}, ${g.bins}] (got ${gd.length} values)`);
   return stftBackward(xs, g, true, (t, spec, gs) => {
     for (let k = 0; k < g.bins; k++) {
       const re = spec[2 * k];
       const im = spec[2 * k + 1];
-      const c = rule(re, im, gd[t * g.bins + k]);
-      gs[2 * k] = c * re;
-      gs[2 * k + 1] = c * im;
+      const m = Math.sqrt(re * re + im * im); // as the forward computes it, denormals included
+      if (m > 0) {
+        const c = rule(m, gd[t * g.bins + k]);
+        gs[2 * k] = c * (re / m);
+        gs[2 * k + 1] = c * (im / m);
+      } else {
+        gs[2 * k] = 0;
+        gs[2 * k + 1] = 0;
+      }
     }
   });
 }
@@ -248,7 +276,7 @@ export function powerSpectrogram(x: Float64Array, opts: StftOptions = {}): Frame
 
 /** VJP of {@link powerSpectrogram}. */
 export function powerSpectrogramVjp(gy: Frames, x: Float64Array, opts: StftOptions = {}): Float64Array {
-  return spectrogramVjp('powerSpectrogramVjp', gy, x, opts, (_re, _im, g) => 2 * g);
+  return spectrogramVjp('powerSpectrogramVjp', gy, x, opts, STFT_KEYS, (m, g) => 2 * g * m);
 }
 
 export interface LogMagnitudeOptions extends StftOptions {
@@ -260,10 +288,12 @@ export interface LogMagnitudeOptions extends StftOptions {
  * Log magnitude, DDSP's compute_logmag: safeLog(|STFT(x)|) (natural log; exact zeros → ln eps).
  * VJP: Ḡ = ḡ·X/|X|² where |X| > 0, else 0.
  */
+const LOG_MAG_KEYS = [...STFT_KEYS, 'eps'];
+
 export function logMagnitudeSpectrogram(x: Float64Array, opts: LogMagnitudeOptions = {}): Frames {
-  const { eps = 1e-5 } = opts;
+  const { eps = 1e-5 } = readOptions('logMagnitudeSpectrogram', opts, LOG_MAG_KEYS);
   checkPositive('logMagnitudeSpectrogram', 'opts.eps', eps);
-  const m = magnitudeSpectrogram(x, opts);
+  const m = magnitudeOf('logMagnitudeSpectrogram', x, opts, LOG_MAG_KEYS);
   const d = m.data;
   const le = Math.log(eps);
   for (let i = 0; i < d.length; i++) d[i] = d[i] > 0 ? Math.log(d[i]) : le;
@@ -272,10 +302,9 @@ export function logMagnitudeSpectrogram(x: Float64Array, opts: LogMagnitudeOptio
 
 /** VJP of {@link logMagnitudeSpectrogram}. */
 export function logMagnitudeSpectrogramVjp(gy: Frames, x: Float64Array, opts: LogMagnitudeOptions = {}): Float64Array {
-  return spectrogramVjp('logMagnitudeSpectrogramVjp', gy, x, opts, (re, im, g) => {
-    const p = re * re + im * im;
-    return p > 0 ? g / p : 0;
-  });
+  const { eps = 1e-5 } = readOptions('logMagnitudeSpectrogramVjp', opts, LOG_MAG_KEYS);
+  checkPositive('logMagnitudeSpectrogramVjp', 'opts.eps', eps);
+  return spectrogramVjp('logMagnitudeSpectrogramVjp', gy, x, opts, LOG_MAG_KEYS, (m, g) => g / m);
 }
 
 export { forEachSpectrum as _forEachSpectrum, stftBackward as _stftBackward };
