@@ -8,11 +8,11 @@
 import * as c from '../core/index.ts';
 import type { Signal } from '../core/frames.ts';
 import type { Cotangent, Tree } from '../core/tree.ts';
-import { harmonicSynth, harmonicSynthVjp, normalizeHarmonics, normalizeHarmonicsVjp, type HarmonicSynthOptions } from '../synths/harmonic.ts';
-import { filteredNoise as noiseSynth, filteredNoiseVjp, type FilteredNoiseOptions } from '../synths/filteredNoise.ts';
-import { wavetableSynth, wavetableSynthVjp, type WavetableSynthOptions } from '../synths/wavetable.ts';
-import { sinusoidalSynth, sinusoidalSynthVjp, type SinusoidalSynthOptions } from '../synths/sinusoidal.ts';
-import { fail } from '../core/errors.ts';
+import { HARMONIC_KEYS, harmonicSynth, harmonicSynthVjp, normalizeHarmonics, normalizeHarmonicsVjp, type HarmonicSynthOptions } from '../synths/harmonic.ts';
+import { NOISE_KEYS, filteredNoise as noiseSynth, filteredNoiseVjp, type FilteredNoiseOptions } from '../synths/filteredNoise.ts';
+import { WAVETABLE_KEYS, wavetableSynth, wavetableSynthVjp, type WavetableSynthOptions } from '../synths/wavetable.ts';
+import { SINUSOIDAL_KEYS, sinusoidalSynth, sinusoidalSynthVjp, type SinusoidalSynthOptions } from '../synths/sinusoidal.ts';
+import { checkBoolean, checkNumber, checkOneOf, checkPositive, checkSize, fail, readOptions, within } from '../core/errors.ts';
 import { primitive, type Node } from './node.ts';
 import { seq } from './combinators.ts';
 
@@ -26,6 +26,33 @@ function field(fn: string, x: Tree, key: string): Signal {
 
 /** The controls' scale function: DDSP's expSigmoid (default) or none. */
 export type ScaleFn = 'expSigmoid' | 'none';
+
+/**
+ * A node factory's options, checked when the node is built: a plain object with only `keys`
+ * (nSamples required when `needsLength`), and the subset of keys the underlying synth takes.
+ */
+function nodeOptions<T extends object>(fn: string, opts: T, keys: readonly string[], synthKeys: readonly string[], needsLength = true): T {
+  if (opts === undefined && needsLength) fail(fn, 'opts.nSamples is required, e.g. ' + fn + '({ nSamples: 64000 })');
+  const o = readOptions(fn, opts, keys) as Record<string, unknown>;
+  if (needsLength) checkSize(fn, 'opts.nSamples', o.nSamples, 1);
+  if (o.sampleRate !== undefined) checkPositive(fn, 'opts.sampleRate', o.sampleRate);
+  if (o.scaleFn !== undefined) checkOneOf(fn, 'opts.scaleFn', o.scaleFn, ['expSigmoid', 'none'] as const);
+  const sub: Record<string, unknown> = {};
+  for (const k of synthKeys) if (o[k] !== undefined) sub[k] = o[k];
+  return sub as T;
+}
+
+/** A node whose forward and VJP (and pullback) errors carry the node factory's name. */
+function named(fn: string, node: Node): Node {
+  return {
+    name: node.name,
+    forward: (x, p) => within(fn, () => node.forward(x, p)),
+    vjp: (x, p) => {
+      const [y, back] = within(fn, () => node.vjp(x, p));
+      return [y, (gy) => within(fn, () => back(gy))];
+    },
+  };
+}
 
 function scaler(scale: ScaleFn, opts: c.ExpSigmoidOptions = {}) {
   return scale === 'expSigmoid'
@@ -46,12 +73,19 @@ export interface HarmonicNodeOptions extends HarmonicSynthOptions {
  * normalizeHarmonics(scale(harmonicDistribution), f0Hz, sampleRate).
  */
 export function harmonicControls(opts: HarmonicNodeOptions): Node {
-  const { scaleFn = 'expSigmoid', normalizeBelowNyquist = true, sampleRate = 16000 } = opts;
+  return harmonicControlsOf('harmonicControls', opts);
+}
+
+const HARMONIC_NODE_KEYS = [...HARMONIC_KEYS, 'scaleFn', 'normalizeBelowNyquist'];
+
+function harmonicControlsOf(fn: string, opts: HarmonicNodeOptions): Node {
+  nodeOptions(fn, opts, HARMONIC_NODE_KEYS, HARMONIC_KEYS, false);
+  const { scaleFn = 'expSigmoid', normalizeBelowNyquist = true, sampleRate = 16000 } = opts ?? {};
+  checkBoolean(fn, 'opts.normalizeBelowNyquist', normalizeBelowNyquist);
   const s = scaler(scaleFn);
-  const norm = { sampleRate: normalizeBelowNyquist ? sampleRate : undefined };
-  const fn = 'harmonicControls';
-  return primitive({
-    name: fn,
+  const norm = normalizeBelowNyquist ? { sampleRate } : {};
+  return named(fn, primitive({
+    name: 'harmonicControls',
     forward: (x: Tree) => {
       const f0Hz = field(fn, x, 'f0Hz');
       return { amplitude: s.f(field(fn, x, 'amplitudes')), distribution: normalizeHarmonics(s.f(field(fn, x, 'harmonicDistribution')), f0Hz, norm), f0Hz };
@@ -71,15 +105,19 @@ export function harmonicControls(opts: HarmonicNodeOptions): Node {
         };
       }];
     },
-  });
+  }));
 }
 
 /** Signal of the harmonic synth: { amplitude, distribution, f0Hz } → audio [nSamples]. */
 export function harmonicSignal(opts: HarmonicSynthOptions): Node {
-  const fn = 'harmonicSignal';
+  return harmonicSignalOf('harmonicSignal', opts, HARMONIC_KEYS);
+}
+
+function harmonicSignalOf(fn: string, options: HarmonicSynthOptions, keys: readonly string[]): Node {
+  const opts = nodeOptions(fn, options, keys, HARMONIC_KEYS);
   const args = (x: Tree) => [field(fn, x, 'amplitude'), field(fn, x, 'distribution'), field(fn, x, 'f0Hz')] as const;
-  return primitive({
-    name: fn,
+  return named(fn, primitive({
+    name: 'harmonicSignal',
     forward: (x: Tree) => harmonicSynth(...args(x), opts).audio,
     vjp: (x: Tree) => {
       const [a, d, f] = args(x);
@@ -88,7 +126,7 @@ export function harmonicSignal(opts: HarmonicSynthOptions): Node {
         return { amplitude: r.amplitude, distribution: r.distribution, f0Hz: r.f0Hz };
       }];
     },
-  });
+  }));
 }
 
 /**
@@ -96,7 +134,7 @@ export function harmonicSignal(opts: HarmonicSynthOptions): Node {
  * @example harmonic({ nSamples: 64000, sampleRate: 16000 })
  */
 export function harmonic(opts: HarmonicNodeOptions): Node {
-  return seq(harmonicControls(opts), harmonicSignal(opts));
+  return seq(harmonicControlsOf('harmonic', opts), harmonicSignalOf('harmonic', opts, HARMONIC_NODE_KEYS));
 }
 
 export interface FilteredNoiseNodeOptions extends FilteredNoiseOptions {
@@ -108,32 +146,44 @@ export interface FilteredNoiseNodeOptions extends FilteredNoiseOptions {
 
 /** Controls of filtered noise: raw magnitudes [F, B] → scale(magnitudes + initialBias). */
 export function filteredNoiseControls(opts: FilteredNoiseNodeOptions): Node {
-  const { scaleFn = 'expSigmoid', initialBias = -5 } = opts;
-  c.checkNumber('filteredNoiseControls', 'opts.initialBias', initialBias);
+  return noiseControlsOf('filteredNoiseControls', opts);
+}
+
+const NOISE_NODE_KEYS = [...NOISE_KEYS, 'scaleFn', 'initialBias'];
+
+function noiseControlsOf(fn: string, opts: FilteredNoiseNodeOptions): Node {
+  nodeOptions(fn, opts, NOISE_NODE_KEYS, NOISE_KEYS, false);
+  const { scaleFn = 'expSigmoid', initialBias = -5 } = opts ?? {};
+  checkNumber(fn, 'opts.initialBias', initialBias);
   const s = scaler(scaleFn);
   const shift = (x: Signal) => {
-    const L = c.readLayout('filteredNoiseControls', 'magnitudes', x);
+    const L = c.readLayout(fn, 'magnitudes', x);
     const d = new Float64Array(L.data.length);
     for (let i = 0; i < d.length; i++) d[i] = L.data[i] + initialBias;
     return c.wrapLike<Signal>(L, d, L.n);
   };
-  return primitive({
+  return named(fn, primitive({
     name: 'filteredNoiseControls',
     forward: (x: Tree) => s.f(shift(x as Signal)),
     vjp: (x: Tree) => {
       const z = shift(x as Signal);
       return [s.f(z), (gy: Tree) => s.v(gy as Signal, z)];
     },
-  });
+  }));
 }
 
 /** Signal of filtered noise: magnitudes [F, B] → audio. */
 export function filteredNoiseSignal(opts: FilteredNoiseOptions): Node {
-  return primitive({
+  return noiseSignalOf('filteredNoiseSignal', opts, NOISE_KEYS);
+}
+
+function noiseSignalOf(fn: string, options: FilteredNoiseOptions, keys: readonly string[]): Node {
+  const opts = nodeOptions(fn, options, keys, NOISE_KEYS);
+  return named(fn, primitive({
     name: 'filteredNoiseSignal',
     forward: (x: Tree) => noiseSynth(x as Signal, opts),
     vjp: (x: Tree) => [noiseSynth(x as Signal, opts), (gy: Tree) => filteredNoiseVjp(gy as Float64Array, x as Signal, opts)],
-  });
+  }));
 }
 
 /**
@@ -141,7 +191,7 @@ export function filteredNoiseSignal(opts: FilteredNoiseOptions): Node {
  * @example filteredNoise({ nSamples: 64000, windowSize: 257 })
  */
 export function filteredNoise(opts: FilteredNoiseNodeOptions): Node {
-  return seq(filteredNoiseControls(opts), filteredNoiseSignal(opts));
+  return seq(noiseControlsOf('filteredNoise', opts), noiseSignalOf('filteredNoise', opts, NOISE_NODE_KEYS));
 }
 
 export interface WavetableNodeOptions extends WavetableSynthOptions {
@@ -153,12 +203,14 @@ export interface WavetableNodeOptions extends WavetableSynthOptions {
 /**
  * DDSP's `Wavetable` processor: raw { amplitudes [F], wavetables [F, W] or [W], f0Hz [F] } → audio.
  */
-export function wavetable(opts: WavetableNodeOptions): Node {
-  const { scaleFn = 'expSigmoid', scaleWavetables = true } = opts;
+export function wavetable(options: WavetableNodeOptions): Node {
+  const fn = 'wavetable';
+  const opts = nodeOptions(fn, options, [...WAVETABLE_KEYS, 'scaleFn', 'scaleWavetables'], WAVETABLE_KEYS);
+  const { scaleFn = 'expSigmoid', scaleWavetables = true } = options;
+  checkBoolean(fn, 'opts.scaleWavetables', scaleWavetables);
   const s = scaler(scaleFn);
   const st = scaleWavetables ? s : scaler('none');
-  const fn = 'wavetable';
-  return primitive({
+  return named(fn, primitive({
     name: fn,
     forward: (x: Tree) => wavetableSynth(s.f(field(fn, x, 'amplitudes')), st.f(field(fn, x, 'wavetables')), field(fn, x, 'f0Hz'), opts).audio,
     vjp: (x: Tree) => {
@@ -172,7 +224,7 @@ export function wavetable(opts: WavetableNodeOptions): Node {
         return { amplitudes: s.v(r.amplitude, ra), wavetables: st.v(r.wavetables, rt), f0Hz: r.f0Hz };
       }];
     },
-  });
+  }));
 }
 
 export interface SinusoidalNodeOptions extends SinusoidalSynthOptions {
@@ -186,8 +238,14 @@ export interface SinusoidalNodeOptions extends SinusoidalSynthOptions {
 }
 
 /** DDSP's `Sinusoidal` processor: raw { amplitudes [F, K], frequencies [F, K] } → audio. */
-export function sinusoidal(opts: SinusoidalNodeOptions): Node {
-  const { scaleFn = 'expSigmoid', frequencyScale = 'sigmoid', hzMin = 0, hzMax = 8000 } = opts;
+export function sinusoidal(options: SinusoidalNodeOptions): Node {
+  const fn = 'sinusoidal';
+  const opts = nodeOptions(fn, options, [...SINUSOIDAL_KEYS, 'scaleFn', 'frequencyScale', 'hzMin', 'hzMax'], SINUSOIDAL_KEYS);
+  const { scaleFn = 'expSigmoid', frequencyScale = 'sigmoid', hzMin = 0, hzMax = 8000 } = options;
+  checkOneOf(fn, 'opts.frequencyScale', frequencyScale, ['sigmoid', 'none'] as const);
+  checkNumber(fn, 'opts.hzMin', hzMin);
+  checkNumber(fn, 'opts.hzMax', hzMax);
+  if (!(hzMin >= 0 && hzMax > hzMin)) fail(fn, `need 0 <= opts.hzMin < opts.hzMax (got ${hzMin} and ${hzMax})`);
   const s = scaler(scaleFn);
   const range = { hzMin, hzMax };
   const fq = frequencyScale === 'sigmoid'
@@ -202,8 +260,7 @@ export function sinusoidal(opts: SinusoidalNodeOptions): Node {
         },
       }
     : scaler('none');
-  const fn = 'sinusoidal';
-  return primitive({
+  return named(fn, primitive({
     name: fn,
     forward: (x: Tree) => sinusoidalSynth(s.f(field(fn, x, 'amplitudes')), fq.f(field(fn, x, 'frequencies')), opts).audio,
     vjp: (x: Tree) => {
@@ -216,7 +273,7 @@ export function sinusoidal(opts: SinusoidalNodeOptions): Node {
         return { amplitudes: s.v(r.amplitudes, ra), frequencies: fq.v(r.frequencies, rf) };
       }];
     },
-  });
+  }));
 }
 
 function sigmoidOf(x: Signal): Signal {

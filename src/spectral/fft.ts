@@ -18,9 +18,8 @@ export interface Complex {
 }
 
 function checkSize(fn: string, n: number): void {
-  if (typeof n !== 'number' || !isPowerOfTwo(n) || n < 2 || n > 2 ** 26) {
-    fail(fn, `the transform size n must be a power of two in [2, 2^26] (got ${typeof n === 'number' ? n : typeof n})`);
-  }
+  if (typeof n !== 'number' || !isPowerOfTwo(n) || n < 2) fail(fn, `the transform size must be a power of two >= 2 (got ${typeof n === 'number' ? n : typeof n})`);
+  if (n > 2 ** 26) fail(fn, `the transform size n = ${n} is larger than the 2^26 supported`);
 }
 
 /**

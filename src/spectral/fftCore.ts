@@ -24,7 +24,7 @@ const plans = new Map<number, Plan>();
 
 /** True for 1, 2, 4, 8, … */
 export function isPowerOfTwo(n: number): boolean {
-  return Number.isInteger(n) && n >= 1 && (n & (n - 1)) === 0;
+  return Number.isInteger(n) && n >= 1 && n <= 2 ** 52 && 2 ** Math.round(Math.log2(n)) === n;
 }
 
 /** The smallest power of two ≥ n. */

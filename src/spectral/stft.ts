@@ -56,7 +56,8 @@ export function stftGeometry(fn: string, N: number, opts: StftOptions = {}, keys
   const hop = opts.hop ?? Math.floor(frameSize * (1 - overlap));
   if (!Number.isInteger(hop) || hop < 1) fail(fn, `the hop must be a positive integer (got ${hop}); check opts.hop or opts.overlap`);
   const fftSize = opts.fftSize ?? nextPowerOfTwo(Math.max(2, frameSize));
-  if (typeof fftSize !== 'number' || !isPowerOfTwo(fftSize) || fftSize < 2 || fftSize > 2 ** 26) fail(fn, `opts.fftSize must be a power of two in [2, 2^26] (got ${fftSize})`);
+  if (typeof fftSize !== 'number' || !isPowerOfTwo(fftSize) || fftSize < 2) fail(fn, `opts.fftSize must be a power of two >= 2 (got ${fftSize})`);
+  if (fftSize > 2 ** 26) fail(fn, `opts.fftSize ${fftSize} is larger than the 2^26 supported`);
   if (fftSize < frameSize) fail(fn, `opts.fftSize (${fftSize}) must be at least opts.frameSize (${frameSize})`);
   checkBoolean(fn, 'opts.padEnd', padEnd);
   checkBoolean(fn, 'opts.center', center);

@@ -4,7 +4,7 @@
  * nSamples/F samples). The noise is seeded (bit-identical on every runtime) instead of
  * drawn anew on each call as in DDSP; vary `seed` to get fresh noise.
  */
-import { checkInteger, fail } from '../core/errors.ts';
+import { checkInteger, checkSize, fail, optionKeys, readOptions, within } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { checkBlocks, fftConvolveStream } from '../spectral/convolve.ts';
 import { frequencyImpulseResponse } from '../spectral/firDesign.ts';
@@ -27,10 +27,16 @@ function checkFrames(fn: string, magnitudes: unknown, nSamples: number): void {
   checkBlocks(fn, nSamples, M.shaped ? M.n : 1);
 }
 
-function readOpts(fn: string, opts: FilteredNoiseOptions) {
-  if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
-  const { nSamples, windowSize = 257, seed = 0, delayCompensation } = opts;
-  checkInteger(fn, 'opts.nSamples', nSamples, 1);
+/** The keys of {@link FilteredNoiseOptions}. */
+export const NOISE_KEYS = optionKeys<FilteredNoiseOptions>()('nSamples', 'windowSize', 'seed', 'delayCompensation');
+
+function readOpts(fn: string, opts: FilteredNoiseOptions, keys: readonly string[] = NOISE_KEYS) {
+  if (opts === undefined) fail(fn, 'opts.nSamples is required');
+  const { nSamples, windowSize = 257, seed = 0, delayCompensation } = readOptions(fn, opts, keys);
+  checkSize(fn, 'opts.nSamples', nSamples, 1);
+  checkInteger(fn, 'opts.windowSize', windowSize, -Infinity);
+  checkInteger(fn, 'opts.seed', seed, -(2 ** 53));
+  if (delayCompensation !== undefined) checkInteger(fn, 'opts.delayCompensation', delayCompensation, 0);
   return { nSamples, windowSize, seed, delayCompensation };
 }
 
@@ -43,7 +49,8 @@ export function filteredNoise(magnitudes: Signal, opts: FilteredNoiseOptions): F
   const o = readOpts('filteredNoise', opts);
   checkFrames('filteredNoise', magnitudes, o.nSamples);
   const { noise } = uniformNoise(o.nSamples, o.seed);
-  return frequencyFilter(noise, magnitudes, o);
+  const { windowSize, delayCompensation } = o;
+  return within('filteredNoise', () => frequencyFilter(noise, magnitudes, { windowSize, delayCompensation }));
 }
 
 /** VJP of {@link filteredNoise} with respect to the magnitudes. */
@@ -51,7 +58,8 @@ export function filteredNoiseVjp<M extends Signal>(gy: Float64Array, magnitudes:
   const o = readOpts('filteredNoiseVjp', opts);
   checkFrames('filteredNoiseVjp', magnitudes, o.nSamples);
   const { noise } = uniformNoise(o.nSamples, o.seed);
-  return frequencyFilterVjp(gy, noise, magnitudes, o).magnitudes;
+  const { windowSize, delayCompensation } = o;
+  return within('filteredNoiseVjp', () => frequencyFilterVjp(gy, noise, magnitudes, { windowSize, delayCompensation }).magnitudes);
 }
 
 export interface FilteredNoiseState {
@@ -71,11 +79,14 @@ export function filteredNoiseStream(
   opts: { nSamples: number; windowSize?: number },
   state: FilteredNoiseState,
 ): { audio: Float64Array; state: FilteredNoiseState } {
-  const o = readOpts('filteredNoiseStream', { ...opts, seed: state?.rng ?? 0 });
-  if (state === undefined || !Number.isInteger(state.rng)) fail('filteredNoiseStream', 'state.rng must be an integer (the seed, for the first block)');
-  checkFrames('filteredNoiseStream', magnitudes, o.nSamples);
+  const fn = 'filteredNoiseStream';
+  const o = readOpts(fn, opts as FilteredNoiseOptions, ['nSamples', 'windowSize']);
+  if (typeof state !== 'object' || state === null || !Number.isInteger(state.rng)) fail(fn, 'state.rng must be an integer (the seed, for the first block)');
+  checkFrames(fn, magnitudes, o.nSamples);
   const { noise, state: rng } = uniformNoise(o.nSamples, state.rng);
-  const ir = frequencyImpulseResponse(magnitudes, { windowSize: o.windowSize });
-  const { audio, tail } = fftConvolveStream(noise, ir, state.tail);
-  return { audio, state: { rng, tail } };
+  return within(fn, () => {
+    const ir = frequencyImpulseResponse(magnitudes, { windowSize: o.windowSize });
+    const { audio, tail } = fftConvolveStream(noise, ir, state.tail);
+    return { audio, state: { rng, tail } };
+  });
 }

@@ -18,7 +18,7 @@
  * error is below 2e-15·Σ_k k·|h_k|. Work is O(nSamples·K) time and
  * O(F·K + nSamples) memory.
  */
-import { checkNumber, checkPositive, fail } from '../core/errors.ts';
+import { checkNumber, checkPositive, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { readUpsampling, wrapPhase } from './intervals.ts';
 
@@ -42,7 +42,7 @@ function harmonicsBelow(f: number, nyq: number, K: number): number {
 
 function readNormalize(fn: string, distribution: unknown, f0Hz: unknown, opts: NormalizeHarmonicsOptions) {
   const D = readLayout(fn, 'distribution', distribution);
-  const { sampleRate } = opts;
+  const { sampleRate } = readOptions(fn, opts, ['sampleRate']);
   let f0: Float64Array | undefined;
   if (sampleRate !== undefined) {
     checkPositive(fn, 'opts.sampleRate', sampleRate);
@@ -116,8 +116,11 @@ export interface HarmonicSynthOutput {
   phase: number;
 }
 
+/** The keys of {@link HarmonicSynthOptions}. */
+export const HARMONIC_KEYS = optionKeys<HarmonicSynthOptions>()('nSamples', 'sampleRate', 'ampResample', 'addEndpoint', 'initialPhase');
+
 function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0Hz: unknown, opts: HarmonicSynthOptions) {
-  if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
+  if (opts === undefined) fail(fn, 'opts.nSamples is required');
   const A = readLayout(fn, 'amplitude', amplitude);
   const D = readLayout(fn, 'distribution', distribution);
   const F0 = readLayout(fn, 'f0Hz', f0Hz);
@@ -129,7 +132,7 @@ function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0H
   }
   const f0 = F0.data;
   for (let j = 0; j < F; j++) if (f0[j] < 0) fail(fn, `f0Hz[${j}] is ${f0[j]}; expected frequencies >= 0`);
-  const up = readUpsampling(fn, F, opts);
+  const up = readUpsampling(fn, F, opts, HARMONIC_KEYS);
   const initialPhase = opts.initialPhase ?? 0;
   checkNumber(fn, 'opts.initialPhase', initialPhase);
   const K = D.c;

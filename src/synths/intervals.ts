@@ -4,7 +4,7 @@
  * hop). Amplitudes crossfade by α[t] (DDSP's overlapping Hann windows, or linear); frequencies
  * and wavetables interpolate linearly, u = t/hop, which is TF1's resize with DDSP's alignment.
  */
-import { checkBoolean, checkInteger, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkBoolean, checkOneOf, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 
 export type AmpResample = 'window' | 'linear';
 
@@ -55,10 +55,10 @@ export interface UpsamplingOptions {
  * The options every frame-rate synth shares, validated once: output length, sample rate,
  * amplitude upsampling and endpoint, with the interval plan and crossfade they imply.
  */
-export function readUpsampling(fn: string, F: number, opts: UpsamplingOptions) {
-  if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
-  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true } = opts;
-  checkInteger(fn, 'opts.nSamples', nSamples, 1);
+export function readUpsampling(fn: string, F: number, opts: UpsamplingOptions, keys: readonly string[]) {
+  if (opts === undefined) fail(fn, 'opts.nSamples is required');
+  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true } = readOptions(fn, opts, keys);
+  checkSize(fn, 'opts.nSamples', nSamples, 1);
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   checkOneOf(fn, 'opts.ampResample', ampResample, ['window', 'linear'] as const);
   checkBoolean(fn, 'opts.addEndpoint', addEndpoint);

@@ -3,7 +3,7 @@
  * integer arithmetic, then an exact division by 2³²). The generator state is one uint32,
  * returned so that a stream can continue where a block stopped.
  */
-import { checkInteger, fail } from '../core/errors.ts';
+import { checkSize, fail } from '../core/errors.ts';
 
 export interface NoiseOutput {
   noise: Float64Array;
@@ -18,7 +18,7 @@ export interface NoiseOutput {
  * @example uniformNoise(4, 0).noise // same four values on Node, Deno and Bun
  */
 export function uniformNoise(n: number, state = 0): NoiseOutput {
-  checkInteger('uniformNoise', 'n', n, 0);
+  checkSize('uniformNoise', 'n', n, 0);
   if (!Number.isInteger(state)) fail('uniformNoise', `state must be an integer seed (got ${state})`);
   let a = state >>> 0;
   const noise = new Float64Array(n);

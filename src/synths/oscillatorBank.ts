@@ -4,7 +4,7 @@
  *   y[n]   = Σ_k a[n,k]·𝟙(f[n,k] < sr/2)·sin φ[n,k]
  * The final phase is returned so that the next block can continue from it (streaming).
  */
-import { checkPositive, fail } from '../core/errors.ts';
+import { checkPositive, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 
 const TWO_PI = 2 * Math.PI;
@@ -28,7 +28,7 @@ function readBank(fn: string, frequencies: unknown, amplitudes: unknown, opts: O
   if (F.n !== A.n || F.c !== A.c) {
     fail(fn, `frequencies and amplitudes must have the same shape (got [${F.n}, ${F.c}] and [${A.n}, ${A.c}])`);
   }
-  const { sampleRate = 16000, initialPhase } = opts;
+  const { sampleRate = 16000, initialPhase } = readOptions(fn, opts, optionKeys<OscillatorBankOptions>()('sampleRate', 'initialPhase'));
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   const phase0 = new Float64Array(F.c);
   if (initialPhase !== undefined) {

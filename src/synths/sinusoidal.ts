@@ -4,7 +4,7 @@
  * linearly, each partial accumulates its own phase (inclusive running sum, float64), and a
  * partial at or above Nyquist is silent on that sample. Memory O(F·K + hop·K), never [T, K].
  */
-import { checkPositive, fail } from '../core/errors.ts';
+import { checkPositive, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { normalizeHarmonics, normalizeHarmonicsVjp } from './harmonic.ts';
 import { readUpsampling, wrapPhase, type AmpResample } from './intervals.ts';
@@ -24,12 +24,15 @@ export interface SinusoidalSynthOptions {
   initialPhase?: Float64Array;
 }
 
+/** The keys of {@link SinusoidalSynthOptions}. */
+export const SINUSOIDAL_KEYS = optionKeys<SinusoidalSynthOptions>()('nSamples', 'sampleRate', 'ampResample', 'addEndpoint', 'initialPhase');
+
 function readSinusoidal(fn: string, amplitudes: unknown, frequencies: unknown, opts: SinusoidalSynthOptions) {
-  if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
+  if (opts === undefined) fail(fn, 'opts.nSamples is required');
   const A = readLayout(fn, 'amplitudes', amplitudes);
   const Fq = readLayout(fn, 'frequencies', frequencies);
   if (A.n !== Fq.n || A.c !== Fq.c) fail(fn, `amplitudes and frequencies must have the same shape (got [${A.n}, ${A.c}] and [${Fq.n}, ${Fq.c}])`);
-  const up = readUpsampling(fn, A.n, opts);
+  const up = readUpsampling(fn, A.n, opts, SINUSOIDAL_KEYS);
   const { initialPhase } = opts;
   const K = A.c;
   const phase0 = new Float64Array(K);
@@ -205,7 +208,7 @@ function readH2S(fn: string, amplitude: unknown, distribution: unknown, f0Hz: un
   if (A.length !== D.n || f0.length !== D.n) {
     fail(fn, `amplitude, distribution and f0Hz must have the same number of frames (got ${A.length}, ${D.n} and ${f0.length})`);
   }
-  const { sampleRate = 16000 } = opts;
+  const { sampleRate = 16000 } = readOptions(fn, opts, ['sampleRate']);
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   return { A, D, f0, sampleRate };
 }

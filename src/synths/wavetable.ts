@@ -7,7 +7,7 @@
  * Amplitudes crossfade with Hann windows (DDSP), f0 and tables interpolate linearly.
  * O(1) work per sample; VJP with respect to amplitude, wavetables and f0.
  */
-import { checkNumber, fail } from '../core/errors.ts';
+import { checkNumber, fail, optionKeys } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { readUpsampling, type AmpResample } from './intervals.ts';
 
@@ -24,12 +24,18 @@ export interface WavetableSynthOptions {
   initialPhase?: number;
 }
 
+/** p mod 1 in [0, 1): p − ⌊p⌋ rounds to 1 for tiny negative p (−1e-20), which is mapped to 0. */
 function frac1(p: number): number {
-  return p >= 0 && p < 1 ? p : p - Math.floor(p);
+  if (p >= 0 && p < 1) return p;
+  const r = p - Math.floor(p);
+  return r < 1 ? r : 0;
 }
 
+/** The keys of {@link WavetableSynthOptions}. */
+export const WAVETABLE_KEYS = optionKeys<WavetableSynthOptions>()('nSamples', 'sampleRate', 'ampResample', 'addEndpoint', 'initialPhase');
+
 function readWavetable(fn: string, amplitude: unknown, wavetables: unknown, f0Hz: unknown, opts: WavetableSynthOptions) {
-  if (opts === undefined || opts === null) fail(fn, 'opts.nSamples is required');
+  if (opts === undefined) fail(fn, 'opts.nSamples is required');
   const A = readLayout(fn, 'amplitude', amplitude);
   const T = readLayout(fn, 'wavetables', wavetables);
   const F0 = readLayout(fn, 'f0Hz', f0Hz);
@@ -41,7 +47,7 @@ function readWavetable(fn: string, amplitude: unknown, wavetables: unknown, f0Hz
   const W = shared ? T.n : T.c;
   if (!shared && T.n !== F) fail(fn, `wavetables must have one table per frame (${F}), got ${T.n}`);
   if (W < 2) fail(fn, `wavetables need at least 2 samples (got ${W})`);
-  const up = readUpsampling(fn, F, opts);
+  const up = readUpsampling(fn, F, opts, WAVETABLE_KEYS);
   const initialPhase = opts.initialPhase ?? 0;
   checkNumber(fn, 'opts.initialPhase', initialPhase);
   return { A, T, F0, F, W, shared, initialPhase, ...up };

@@ -52,6 +52,6 @@ describe('synth nodes', () => {
     expectClose(s, synths.sinusoidalSynth(core.expSigmoid(am), hz, { nSamples }).audio, 1e-12);
   });
   it('names a missing control', () => {
-    expect(() => harmonic({ nSamples }).forward({ amplitudes: raw.harmonic.amplitudes } as never, {})).toThrow("harmonicControls: input must be a record with 'f0Hz'");
+    expect(() => harmonic({ nSamples }).forward({ amplitudes: raw.harmonic.amplitudes } as never, {})).toThrow("harmonic: input must be a record with 'f0Hz'");
   });
 });

@@ -81,7 +81,10 @@ describe('frequencyImpulseResponse', () => {
       return s / n;
     });
     const ws = windowSize <= 0 || windowSize > n ? n : windowSize;
-    const hann = Array.from({ length: ws }, (_, m) => 0.5 - 0.5 * Math.cos((2 * Math.PI * m) / ws));
+    // tf.signal.hann_window(ws) as DDSP calls it (periodic=True): denominator ws for even ws,
+    // ws − 1 for odd ws (TF makes odd "periodic" windows symmetric).
+    const den = ws % 2 === 0 ? ws : ws - 1;
+    const hann = Array.from({ length: ws }, (_, m) => 0.5 - 0.5 * Math.cos((2 * Math.PI * m) / den));
     if (ws === n) {
       const win = [...hann.slice(n / 2), ...hann.slice(0, n / 2)];
       const w = ir0.map((v, i) => v * win[i]);
@@ -103,8 +106,9 @@ describe('frequencyImpulseResponse', () => {
       expectClose(frequencyImpulseResponse(mags, { windowSize: ws }), oracle(mags, ws), 1e-13);
     }
   });
-  // The zero-lag tap is scaled by the periodic Hann at index ⌊(ws+1)/2⌋ (exactly 1 only for even ws).
-  const peak = (B: number, ws: number) => (ws <= 0 || ws >= 2 * (B - 1) ? 1 : 0.5 - 0.5 * Math.cos((2 * Math.PI * Math.floor((ws + 1) / 2)) / ws));
+  // The zero-lag tap is scaled by TF's Hann at index ⌊(ws+1)/2⌋ (exactly 1 only for even ws).
+  const peak = (B: number, ws: number) =>
+    ws <= 0 || ws >= 2 * (B - 1) ? 1 : 0.5 - 0.5 * Math.cos((2 * Math.PI * Math.floor((ws + 1) / 2)) / (ws % 2 === 0 ? ws : ws - 1));
   it('of unit magnitudes is an impulse at its zero-lag tap, of the window’s height there', () => {
     for (const [B, ws] of [[65, 0], [1025, 257], [129, 64]]) {
       const ir = frequencyImpulseResponse(new Float64Array(B).fill(1), { windowSize: ws });
@@ -112,6 +116,11 @@ describe('frequencyImpulseResponse', () => {
       expect(lag).toBe(ws <= 0 ? B - 1 : Math.floor((ws + 1) / 2) - 2);
       expectClose(ir, Array.from(ir, (_, i) => (i === lag ? peak(B, ws) : 0)), 1e-13);
     }
+  });
+  it('matches DDSP 3.7 on TensorFlow for an odd window shorter than the IR (linspace(1, 0, 129), window 129, taps 60…67)', () => {
+    const m = Float64Array.from({ length: 129 }, (_, i) => 1 - i / 128);
+    const ddsp = [0.02247176, 0, 0.20265254, 0.49969888, 0.20216462, 0, 0.02230958, 0]; // float32 output of DDSP
+    expectClose(frequencyImpulseResponse(m, { windowSize: 129 }).slice(60, 68), ddsp, 5e-8);
   });
   it('works frame by frame on [F, B] and keeps the shape [F, L]', () => {
     const m = frames(randomArray(3 * 17, 2, 0, 1), 3, 17);
@@ -124,8 +133,8 @@ describe('frequencyImpulseResponse', () => {
 describe('frequencyFilter', () => {
   it('with constant magnitudes is gain × identity (DDSP: gain 1.0 or 0.1, 1025 bins, window 257) — exactly aligned', () => {
     const x = randomArray(1000, 5);
-    // An odd periodic Hann peaks just below 1 (0.99996 at 257): DDSP's own test allows 1e-3.
-    const h257 = 0.5 - 0.5 * Math.cos((2 * Math.PI * 129) / 257);
+    // TF's odd Hann (symmetric, denominator 256) read at index 129: 0.99985; DDSP's own test allows 1e-3.
+    const h257 = 0.5 - 0.5 * Math.cos((2 * Math.PI * 129) / 256);
     for (const gain of [1, 0.1]) {
       expectClose(frequencyFilter(x, new Float64Array(1025).fill(gain), { windowSize: 257 }), Array.from(x, (v) => gain * h257 * v), 1e-12);
       expectClose(frequencyFilter(x, new Float64Array(65).fill(gain), { windowSize: 0 }), Array.from(x, (v) => gain * v), 1e-12);
