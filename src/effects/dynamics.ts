@@ -14,7 +14,7 @@
  * Differentiable in x, threshold T, ratio R, knee W and makeup; the attack/release choice is
  * taken as fixed (piecewise), and the smoother's VJP is the reverse one-pole recursion.
  */
-import { checkNumber, checkPositive, fail } from '../core/errors.ts';
+import { checkNumber, checkPositive, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout } from '../core/frames.ts';
 
 export interface WaveshaperParams {
@@ -25,7 +25,8 @@ export interface WaveshaperParams {
 
 function readShaper(fn: string, x: unknown, p: WaveshaperParams) {
   const xs = readLayout(fn, 'x', x).data;
-  if (p === null || typeof p !== 'object') fail(fn, 'params must be { drive, bias, gain }');
+  if (p === undefined) fail(fn, 'params must be { drive, bias, gain }');
+  readOptions(fn, p, ['drive', 'bias', 'gain'], 'params');
   checkNumber(fn, 'params.drive', p.drive);
   checkNumber(fn, 'params.bias', p.bias);
   checkNumber(fn, 'params.gain', p.gain);
@@ -80,14 +81,16 @@ export interface CompressorOptions {
 
 function readComp(fn: string, x: unknown, p: CompressorParams, o: CompressorOptions) {
   const xs = readLayout(fn, 'x', x).data;
-  if (p === null || typeof p !== 'object') fail(fn, 'params must be { threshold, ratio, knee, makeup }');
+  if (p === undefined) fail(fn, 'params must be { threshold, ratio, knee, makeup }');
+  readOptions(fn, p, ['threshold', 'ratio', 'knee', 'makeup'], 'params');
   checkNumber(fn, 'params.threshold', p.threshold);
   checkNumber(fn, 'params.makeup', p.makeup);
+  if (!(Math.abs(p.makeup) <= 240)) fail(fn, `params.makeup must be within ±240 dB (got ${p.makeup}); 10^(makeup/20) would overflow the output`);
   checkNumber(fn, 'params.ratio', p.ratio);
   if (!(p.ratio >= 1)) fail(fn, `params.ratio must be >= 1 (got ${p.ratio})`);
   checkNumber(fn, 'params.knee', p.knee);
   if (!(p.knee >= 0)) fail(fn, `params.knee must be >= 0 dB (got ${p.knee})`);
-  const { sampleRate = 16000, attackMs = 5, releaseMs = 50 } = o;
+  const { sampleRate = 16000, attackMs = 5, releaseMs = 50 } = readOptions(fn, o, optionKeys<CompressorOptions>()('sampleRate', 'attackMs', 'releaseMs'));
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   checkPositive(fn, 'opts.attackMs', attackMs);
   checkPositive(fn, 'opts.releaseMs', releaseMs);

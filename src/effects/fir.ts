@@ -2,7 +2,7 @@
  * FIR effects: DDSP's FIRFilter (time-varying linear-phase filter from magnitudes), a windowed-
  * sinc low/high-pass, and a constant-power mix.
  */
-import { checkBoolean, checkInteger, checkPositive, fail } from '../core/errors.ts';
+import { checkBoolean, checkPositive, checkSize, fail, optionKeys, readOptions, within } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { fftConvolve, fftConvolveVjp } from '../spectral/convolve.ts';
 import { frequencyFilter, frequencyFilterVjp } from '../spectral/frequencyFilter.ts';
@@ -13,12 +13,14 @@ import { frequencyFilter, frequencyFilterVjp } from '../spectral/frequencyFilter
  * @example firFilter(audio, frames(mags, 250, 65))
  */
 export function firFilter(audio: Float64Array, magnitudes: Signal, opts: { windowSize?: number } = {}): Float64Array {
-  return frequencyFilter(audio, magnitudes, { windowSize: opts.windowSize ?? 257 });
+  const { windowSize = 257 } = readOptions('firFilter', opts, ['windowSize']);
+  return within('firFilter', () => frequencyFilter(audio, magnitudes, { windowSize }));
 }
 
 /** VJP of {@link firFilter} with respect to the audio and the magnitudes. */
 export function firFilterVjp<M extends Signal>(gy: Float64Array, audio: Float64Array, magnitudes: M, opts: { windowSize?: number } = {}): { audio: Float64Array; magnitudes: M } {
-  return frequencyFilterVjp(gy, audio, magnitudes, { windowSize: opts.windowSize ?? 257 });
+  const { windowSize = 257 } = readOptions('firFilterVjp', opts, ['windowSize']);
+  return within('firFilterVjp', () => frequencyFilterVjp(gy, audio, magnitudes, { windowSize }));
 }
 
 export interface SincOptions {
@@ -32,12 +34,19 @@ export interface SincOptions {
  * Windowed-sinc IR (DDSP sinc_impulse_response): h[i] = sinc(c·i)·hamming, i = −h…h, normalised
  * to unit DC gain; c = cutoff as a fraction of Nyquist. High-pass = δ − low-pass.
  */
+const SINC_KEYS = optionKeys<SincOptions>()('windowSize', 'highPass');
+
 export function sincImpulseResponse(cutoff: number, opts: SincOptions = {}): Float64Array {
-  const { windowSize = 512, highPass = false } = opts;
-  checkPositive('sincImpulseResponse', 'cutoff', cutoff);
-  if (!(cutoff <= 1)) fail('sincImpulseResponse', `cutoff is a fraction of Nyquist and must be in (0, 1] (got ${cutoff})`);
-  checkInteger('sincImpulseResponse', 'opts.windowSize', windowSize, 2);
-  checkBoolean('sincImpulseResponse', 'opts.highPass', highPass);
+  return sincIr('sincImpulseResponse', cutoff, opts);
+}
+
+function sincIr(fn: string, cutoff: number, opts: SincOptions): Float64Array {
+  const { windowSize = 512, highPass = false } = readOptions(fn, opts, SINC_KEYS);
+  checkPositive(fn, 'cutoff', cutoff);
+  if (!(cutoff <= 1)) fail(fn, `cutoff is a fraction of Nyquist and must be in (0, 1] (got ${cutoff})`);
+  checkSize(fn, 'opts.windowSize', windowSize, 2);
+  if (windowSize > 2 ** 24) fail(fn, `opts.windowSize ${windowSize} is larger than the 2^24 supported`);
+  checkBoolean(fn, 'opts.highPass', highPass);
   const half = Math.floor(windowSize / 2);
   const full = 2 * half + 1;
   const ir = new Float64Array(full);
@@ -64,14 +73,14 @@ export function sincImpulseResponse(cutoff: number, opts: SincOptions = {}): Flo
  * @example sincFilter(audio, 0.25) // low-pass at a quarter of Nyquist
  */
 export function sincFilter(audio: Float64Array, cutoff: number, opts: SincOptions = {}): Float64Array {
-  const ir = sincImpulseResponse(cutoff, opts);
-  return fftConvolve(audio, ir, { padding: 'same', delayCompensation: (ir.length - 1) / 2 });
+  const ir = sincIr('sincFilter', cutoff, opts);
+  return within('sincFilter', () => fftConvolve(audio, ir, { padding: 'same', delayCompensation: (ir.length - 1) / 2 }));
 }
 
 /** VJP of {@link sincFilter} with respect to the audio (the cutoff is a setting). */
 export function sincFilterVjp(gy: Float64Array, audio: Float64Array, cutoff: number, opts: SincOptions = {}): Float64Array {
-  const ir = sincImpulseResponse(cutoff, opts);
-  return fftConvolveVjp(gy, audio, ir, { padding: 'same', delayCompensation: (ir.length - 1) / 2 }).audio;
+  const ir = sincIr('sincFilterVjp', cutoff, opts);
+  return within('sincFilterVjp', () => fftConvolveVjp(gy, audio, ir, { padding: 'same', delayCompensation: (ir.length - 1) / 2 }).audio);
 }
 
 /**

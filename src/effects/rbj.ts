@@ -9,7 +9,7 @@
  * The VJP carries (∂/∂f, ∂/∂Q, ∂/∂gain) of each raw coefficient alongside its value (exact
  * forward-mode derivatives of these closed forms), then c = r/a0 gives ∂c = (∂r − c·∂a0)/a0.
  */
-import { checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkOneOf, checkPositive, fail, readOptions } from '../core/errors.ts';
 import { readLayout } from '../core/frames.ts';
 import type { BiquadCoefficients } from './iir.ts';
 
@@ -86,11 +86,13 @@ function readDesign(fn: string, type: unknown, freqHz: unknown, q: unknown, gain
   const Q = readLayout(fn, 'q', q).data;
   const G = readLayout(fn, 'gainDb', gainDb).data;
   if (Q.length !== f.length || G.length !== f.length) fail(fn, `freqHz, q and gainDb must have the same length (got ${f.length}, ${Q.length} and ${G.length})`);
-  const { sampleRate = 16000 } = opts;
+  const { sampleRate = 16000 } = readOptions(fn, opts, ['sampleRate']);
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   for (let i = 0; i < f.length; i++) {
     if (!(f[i] > 0 && f[i] < sampleRate / 2)) fail(fn, `freqHz[${i}] is ${f[i]}; expected 0 < f < Nyquist (${sampleRate / 2})`);
-    if (!(Q[i] > 0)) fail(fn, `q[${i}] is ${Q[i]}; expected a positive Q`);
+    // Outside these ranges α = sin ω/(2Q) or A = 10^(gain/40) overflow and the coefficients are NaN.
+    if (!(Q[i] >= 1e-6 && Q[i] <= 1e6)) fail(fn, `q[${i}] is ${Q[i]}; expected a Q in [1e-6, 1e6]`);
+    if (!(Math.abs(G[i]) <= 240)) fail(fn, `gainDb[${i}] is ${G[i]}; expected a gain within ±240 dB`);
   }
   return { type: type as RbjType, f, Q, G, sampleRate };
 }

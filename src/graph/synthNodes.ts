@@ -12,9 +12,10 @@ import { HARMONIC_KEYS, harmonicSynth, harmonicSynthVjp, normalizeHarmonics, nor
 import { NOISE_KEYS, filteredNoise as noiseSynth, filteredNoiseVjp, type FilteredNoiseOptions } from '../synths/filteredNoise.ts';
 import { WAVETABLE_KEYS, wavetableSynth, wavetableSynthVjp, type WavetableSynthOptions } from '../synths/wavetable.ts';
 import { SINUSOIDAL_KEYS, sinusoidalSynth, sinusoidalSynthVjp, type SinusoidalSynthOptions } from '../synths/sinusoidal.ts';
-import { checkBoolean, checkNumber, checkOneOf, checkPositive, checkSize, fail, readOptions, within } from '../core/errors.ts';
+import { checkBoolean, checkNumber, checkOneOf, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 import { primitive, type Node } from './node.ts';
 import { seq } from './combinators.ts';
+import { guardNode } from './guard.ts';
 
 type Rec = Record<string, Signal>;
 
@@ -42,17 +43,7 @@ function nodeOptions<T extends object>(fn: string, opts: T, keys: readonly strin
   return sub as T;
 }
 
-/** A node whose forward and VJP (and pullback) errors carry the node factory's name. */
-function named(fn: string, node: Node): Node {
-  return {
-    name: node.name,
-    forward: (x, p) => within(fn, () => node.forward(x, p)),
-    vjp: (x, p) => {
-      const [y, back] = within(fn, () => node.vjp(x, p));
-      return [y, (gy) => within(fn, () => back(gy))];
-    },
-  };
-}
+const named = guardNode;
 
 function scaler(scale: ScaleFn, opts: c.ExpSigmoidOptions = {}) {
   return scale === 'expSigmoid'

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { reverb, expDecayIr, modDelay, modDelayPreset, biquad, onePole, rbjBiquad, waveshaper, compressor } from '../../src/effects/index.ts';
+import { reverb, expDecayIr, modDelay, modDelayVjp, modDelayPreset, biquad, onePole, rbjBiquad, waveshaper, compressor } from '../../src/effects/index.ts';
 import { expectClose, f64, randomArray } from '../helpers.ts';
 import { sincFilter, sincImpulseResponse, mix, firFilter, parametricEq, parametricEqVjp } from '../../src/effects/index.ts';
 import { frequencyFilter } from '../../src/spectral/frequencyFilter.ts';
@@ -45,7 +45,29 @@ describe('modDelay', () => {
   });
   it('rejects negative delays and delays longer than the buffer', () => {
     expect(() => modDelay(fill(4, 0), f64(0, -1, 0, 0), fill(4, 1))).toThrow('modDelay: delay[1] is -1; delays must be >= 0 samples');
-    expect(() => modDelay(fill(4, 0), fill(4, 9), fill(4, 1), { maxDelay: 8 })).toThrow('modDelay: delay[0] is 9 samples, longer than opts.maxDelay (8)');
+    expect(() => modDelay(fill(4, 0), fill(4, 9), fill(4, 1), { maxDelay: 8 })).toThrow('modDelay: delay[0] is 9 samples; delays must be at most opts.maxDelay − 1 = 7');
+  });
+  it('rejects delays in (maxDelay − 1, maxDelay], where DDSP’s circular buffer wraps (x[k] = k + 1, delay 399.5, max 400)', () => {
+    const x = Float64Array.from({ length: 1000 }, (_, k) => k + 1);
+    expect(() => modDelay(x, fill(1000, 399.5), fill(1000, 1), { addDry: false, maxDelay: 400 })).toThrow(
+      "modDelay: delay[0] is 399.5 samples; delays must be at most opts.maxDelay − 1 = 399 (DDSP's delay buffer wraps around beyond that)",
+    );
+    // One sample shorter is a plain delay, as in DDSP: y[999] = x(999 − 399) = 601.
+    expect(modDelay(x, fill(1000, 399), fill(1000, 1), { addDry: false, maxDelay: 400 })[999]).toBe(601);
+  });
+  it('takes the delay derivative from above at integer delays, 0 included (d → k⁺: slope of [n − k − 1, n − k])', () => {
+    const x = Float64Array.from({ length: 200 }, (_, n) => Math.sin(0.3 * n) + 0.01 * n);
+    const g = Float64Array.from({ length: 200 }, (_, n) => Math.cos(0.17 * n));
+    const ones = fill(200, 1);
+    for (const k of [0, 1, 5]) {
+      const d = fill(200, k);
+      const got = modDelayVjp(g, x, d, ones, { addDry: false }).delay;
+      // One-sided finite difference from above: (y(d + h) − y(d))/h per sample, exact for the linear segment.
+      const h = 1e-6;
+      const y0 = modDelay(x, d, ones, { addDry: false });
+      const y1 = modDelay(x, fill(200, k + h), ones, { addDry: false });
+      for (let n = 0; n < 200; n++) expect(got[n]).toBeCloseTo((g[n] * (y1[n] - y0[n])) / h, 5);
+    }
   });
   it('presets give DDSP-like delay ranges', () => {
     const c = modDelayPreset('chorus', 16000);
