@@ -181,6 +181,9 @@ export function sum(): Node {
  * @example seq(pick('harmonic'), harmonicNode)
  */
 export function pick(path: string | number): Node {
+  if (!(typeof path === 'string' || (typeof path === 'number' && Number.isInteger(path) && path >= 0))) {
+    fail('pick', `path must be a string like 'harmonic/f0Hz' or an array index (got ${path === null ? 'null' : typeof path === 'number' ? path : typeof path})`);
+  }
   const keys = typeof path === 'number' ? [path] : path.split('/').filter((s) => s.length > 0);
   if (keys.length === 0) fail('pick', `path must name at least one key (got '${path}')`);
   const get = (x: Tree): Tree => {
@@ -215,6 +218,7 @@ export function pick(path: string | number): Node {
  * @example named('reverb', reverbNode) // trains params.reverb.ir
  */
 export function named(name: string, node: Node): Node {
+  if (typeof name !== 'string' || name.length === 0) fail('named', `name must be a non-empty string (got ${name === null ? 'null' : typeof name})`);
   checkNode('named', node, 'node');
   const scope = (p: Params): Params => {
     const sub = p?.[name] ?? {};

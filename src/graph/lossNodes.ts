@@ -4,7 +4,8 @@
  */
 import type { Signal } from '../core/frames.ts';
 import type { Tree } from '../core/tree.ts';
-import { fail } from '../core/errors.ts';
+import { fail, readOptions } from '../core/errors.ts';
+import { guardNode } from './guard.ts';
 import { meanDifference, meanDifferenceVjp, type MeanDifferenceOptions } from '../losses/meanDifference.ts';
 import { makeSpectralLoss, type SpectralLossOptions } from '../losses/spectralLoss.ts';
 import { primitive, type Node } from './node.ts';
@@ -16,19 +17,24 @@ function pair(fn: string, x: Tree): [Signal, Signal] {
 
 /** meanDifference(target, value) as a Node. */
 export function meanDifferenceLoss(opts: MeanDifferenceOptions = {}): Node {
-  return primitive({
+  readOptions('meanDifferenceLoss', opts, ['lossType', 'weights']);
+  return guardNode('meanDifferenceLoss', primitive({
     name: 'meanDifferenceLoss',
     forward: (x: Tree) => meanDifference(...pair('meanDifferenceLoss', x), opts),
     vjp: (x: Tree) => {
       const [t, v] = pair('meanDifferenceLoss', x);
       return [meanDifference(t, v, opts), (g: Tree) => [undefined, meanDifferenceVjp(g as Float64Array, t, v, opts).value]];
     },
-  });
+  }));
 }
 
 /** The multi-scale spectral loss as a Node (target features are recomputed per call). */
 export function spectralLossNode(opts: SpectralLossOptions = {}): Node {
-  return primitive({
+  readOptions('spectralLossNode', opts, [
+    'fftSizes', 'lossType', 'magWeight', 'logmagWeight', 'deltaTimeWeight', 'deltaFreqWeight', 'cumsumFreqWeight',
+    'loudnessWeight', 'convergenceWeight', 'logMelWeight', 'overlap', 'sampleRate', 'nMels',
+  ]);
+  return guardNode('spectralLossNode', primitive({
     name: 'spectralLoss',
     forward: (x: Tree) => {
       const [t, v] = pair('spectralLoss', x);
@@ -39,5 +45,5 @@ export function spectralLossNode(opts: SpectralLossOptions = {}): Node {
       const r = makeSpectralLoss(t as Float64Array, opts).valueAndGrad(v as Float64Array);
       return [Float64Array.of(r.value), (g: Tree) => [undefined, r.grad.map((d) => d * (g as Float64Array)[0])]];
     },
-  });
+  }));
 }

@@ -76,6 +76,7 @@ export function lift2<A extends Tree, B extends Tree, Y extends Tree>(
  * @example valueAndGrad(seq(param('w'), sumNode))(undefined, { w }) // grad.w = ones
  */
 export function param<Y extends Tree = Tree>(key: string): Node<Tree, Y> {
+  if (typeof key !== 'string' || key.length === 0) fail('param', `key must be a non-empty string (got ${key === null ? 'null' : typeof key})`);
   const read = (params: Params): Y => {
     const v = params?.[key];
     if (v === undefined) {

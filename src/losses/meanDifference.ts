@@ -3,7 +3,7 @@
  * (1 − cos∠(t, v) along the last axis, averaged over frames; DDSP's TF1 cosine_distance is not
  * usable under TF2, so this is the normalised form). Returns a length-1 array.
  */
-import { checkOneOf, fail } from '../core/errors.ts';
+import { checkOneOf, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 
 export type LossType = 'L1' | 'L2' | 'COSINE';
@@ -20,6 +20,8 @@ function setup(fn: string, target: unknown, value: unknown, opts: MeanDifference
   const V = readLayout(fn, 'value', value);
   if (T.data.length !== V.data.length) fail(fn, `target and value must have the same size (got ${T.data.length} and ${V.data.length})`);
   if (T.data.length === 0) fail(fn, 'target and value must not be empty');
+  opts = readOptions(fn, opts, optionKeys<MeanDifferenceOptions>()('lossType', 'weights'));
+  if (opts.lossType !== undefined && typeof opts.lossType !== 'string') fail(fn, `opts.lossType must be 'L1', 'L2' or 'COSINE' (got ${typeof opts.lossType})`);
   const type = String(opts.lossType ?? 'L1').toUpperCase();
   checkOneOf(fn, 'opts.lossType', type, ['L1', 'L2', 'COSINE'] as const);
   let w: Float64Array | undefined;

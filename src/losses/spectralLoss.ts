@@ -10,7 +10,7 @@
  * The VJP is with respect to the value; the target is data (use stopGradient semantics).
  * `makeSpectralLoss(target)` caches the target's features for training loops.
  */
-import { checkNumber, checkOneOf, checkPositive, fail } from '../core/errors.ts';
+import { checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions, within } from '../core/errors.ts';
 import { frames, readLayout } from '../core/frames.ts';
 import { magnitudeSpectrogram, magnitudeVjpFromSpectra, magnitudeWithSpectra, stftGeometry } from '../spectral/stft.ts';
 import { applyMel, applyMelVjp, melWeightMatrix, type MelMatrix } from '../spectral/mel.ts';
@@ -161,14 +161,24 @@ export interface SpectralLossFunction {
  *   const L = makeSpectralLoss(target, { logmagWeight: 1 });
  *   const { value, grad } = L.valueAndGrad(audio);
  */
+const SPECTRAL_LOSS_KEYS = optionKeys<SpectralLossOptions>()(
+  'fftSizes', 'lossType', 'magWeight', 'logmagWeight', 'deltaTimeWeight', 'deltaFreqWeight', 'cumsumFreqWeight',
+  'loudnessWeight', 'convergenceWeight', 'logMelWeight', 'overlap', 'sampleRate', 'nMels',
+);
+
 export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions = {}): SpectralLossFunction {
-  const fn = 'spectralLoss';
+  return within('makeSpectralLoss', () => makeLoss('makeSpectralLoss', target, opts));
+}
+
+function makeLoss(fn: string, target: Float64Array, opts: SpectralLossOptions): SpectralLossFunction {
   const t = readLayout(fn, 'target', target).data;
+  if (t.length < 1) fail(fn, 'target must have at least one sample (got 0)');
   const {
     fftSizes = DEFAULT_SIZES, lossType = 'L1', magWeight = 1, logmagWeight = 0, deltaTimeWeight = 0, deltaFreqWeight = 0,
     cumsumFreqWeight = 0, loudnessWeight = 0, convergenceWeight = 0, logMelWeight = 0, overlap = 0.75, sampleRate = 16000, nMels = 64,
-  } = opts;
+  } = readOptions(fn, opts, SPECTRAL_LOSS_KEYS);
   checkOneOf(fn, 'opts.lossType', lossType, ['L1', 'L2'] as const);
+  checkSize(fn, 'opts.nMels', nMels, 1);
   const weights = { magWeight, logmagWeight, deltaTimeWeight, deltaFreqWeight, cumsumFreqWeight, loudnessWeight, convergenceWeight, logMelWeight };
   for (const [k, v] of Object.entries(weights)) {
     checkNumber(fn, `opts.${k}`, v);
@@ -176,6 +186,11 @@ export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions
   }
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   if (!Array.isArray(fftSizes) || fftSizes.length === 0) fail(fn, 'opts.fftSizes must be a non-empty array of powers of two');
+  fftSizes.forEach((size, i) => {
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 2 || size > 2 ** 20 || 2 ** Math.round(Math.log2(size)) !== size) {
+      fail(fn, `opts.fftSizes[${i}] must be a power of two in [2, 2^20] (got ${size})`);
+    }
+  });
   const all = { lossType, overlap, sampleRate, nMels, ...weights };
   const N = t.length;
   const scales: ScaleCache[] = fftSizes.map((size) => {
@@ -302,12 +317,13 @@ export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions
  * @example spectralLoss(target, audio, { logmagWeight: 1 }) // DDSP's configs: L1, mag + logmag
  */
 export function spectralLoss(target: Float64Array, value: Float64Array, opts: SpectralLossOptions = {}): Float64Array {
-  return Float64Array.of(makeSpectralLoss(target, opts).loss(value));
+  return within('spectralLoss', () => Float64Array.of(makeLoss('spectralLoss', target, opts).loss(value)));
 }
 
 /** VJP of {@link spectralLoss} with respect to the value. */
 export function spectralLossVjp(g: Float64Array, target: Float64Array, value: Float64Array, opts: SpectralLossOptions = {}): Float64Array {
   if (!(g instanceof Float64Array) || g.length !== 1) fail('spectralLossVjp', 'g must be a Float64Array of length 1');
-  const grad = makeSpectralLoss(target, opts).valueAndGrad(value).grad;
+  checkNumber('spectralLossVjp', 'g[0]', g[0]);
+  const grad = within('spectralLossVjp', () => makeLoss('spectralLossVjp', target, opts).valueAndGrad(value).grad);
   return grad.map((v) => v * g[0]);
 }

@@ -158,9 +158,10 @@ export function magnitudeVjpFromSpectra(gy: Float64Array, x: Float64Array, cache
       const re = spec[2 * k];
       const im = spec[2 * k + 1];
       const m = Math.sqrt(re * re + im * im);
-      const c = m > 0 ? gy[t * g.bins + k] / m : 0;
-      gs[2 * k] = c * re;
-      gs[2 * k + 1] = c * im;
+      // ḡ·X/|X| through the unit phasor: finite even when |X| is tiny (see spectrogramVjp).
+      const c = m > 0 ? gy[t * g.bins + k] : 0;
+      gs[2 * k] = m > 0 ? c * (re / m) : 0;
+      gs[2 * k + 1] = m > 0 ? c * (im / m) : 0;
     }
   });
 }

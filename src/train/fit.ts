@@ -1,5 +1,5 @@
 /** A small training loop over a value-and-gradient function and an optimizer. */
-import { checkInteger, fail } from '../core/errors.ts';
+import { checkInteger, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import type { Params } from '../core/tree.ts';
 import { adam, applyUpdates, clipByGlobalNorm, compose, type GradientTransformation } from './optimizers.ts';
 import { exponentialDecay } from './schedules.ts';
@@ -37,9 +37,17 @@ export interface FitResult<P extends Params> {
  *   const { params, losses } = fit({ valueAndGrad: vg, params: p0, optimizer: adam({ learningRate: 0.05 }), steps: 500 });
  */
 export function fit<P extends Params>(opts: FitOptions<P>): FitResult<P> {
-  const { valueAndGrad, optimizer, steps, onProgress } = opts;
+  if (opts === undefined) fail('fit', 'opts must be { valueAndGrad, params, optimizer, steps }');
+  const { valueAndGrad, optimizer, steps, onProgress } = readOptions(
+    'fit', opts, optionKeys<FitOptions<P>>()('valueAndGrad', 'params', 'optimizer', 'steps', 'onProgress', 'logEvery'),
+  );
   if (typeof valueAndGrad !== 'function') fail('fit', 'opts.valueAndGrad must be a function (params, step) => { value, grad }');
-  checkInteger('fit', 'opts.steps', steps, 1);
+  if (typeof optimizer !== 'object' || optimizer === null || typeof optimizer.init !== 'function' || typeof optimizer.update !== 'function') {
+    fail('fit', 'opts.optimizer must be a gradient transformation { init, update }, e.g. train.adam() or train.ddspOptimizer()');
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') fail('fit', `opts.onProgress must be a function (got ${onProgress === null ? 'null' : typeof onProgress})`);
+  if (typeof opts.params !== 'object' || opts.params === null) fail('fit', 'opts.params must be a record of parameters');
+  checkSize('fit', 'opts.steps', steps, 1);
   const logEvery = opts.logEvery ?? Math.max(1, Math.floor(steps / 10));
   checkInteger('fit', 'opts.logEvery', logEvery, 1);
   let params = opts.params;
@@ -57,7 +65,7 @@ export function fit<P extends Params>(opts: FitOptions<P>): FitResult<P> {
     taken = step + 1;
     if (onProgress && (taken % logEvery === 0 || taken === steps)) {
       const secs = (performance.now() - t0) / 1000;
-      const go = onProgress({ step: taken, steps, loss: value, stepsPerSecond: secs > 0 ? taken / secs : Infinity });
+      const go = onProgress({ step: taken, steps, loss: value, stepsPerSecond: taken / Math.max(secs, 1e-6) });
       if (go === false) break;
     }
   }
@@ -69,7 +77,13 @@ export function fit<P extends Params>(opts: FitOptions<P>): FitResult<P> {
  * 10k steps (continuous). Override any of the three numbers.
  */
 export function ddspOptimizer(opts: { learningRate?: number; decaySteps?: number; decayRate?: number; clipNorm?: number } = {}) {
-  const { learningRate = 3e-4, decaySteps = 10000, decayRate = 0.98, clipNorm = 3 } = opts;
+  const { learningRate = 3e-4, decaySteps = 10000, decayRate = 0.98, clipNorm = 3 } = readOptions('ddspOptimizer', opts, [
+    'learningRate', 'decaySteps', 'decayRate', 'clipNorm',
+  ]);
+  checkPositive('ddspOptimizer', 'opts.learningRate', learningRate);
+  checkInteger('ddspOptimizer', 'opts.decaySteps', decaySteps, 1);
+  checkPositive('ddspOptimizer', 'opts.decayRate', decayRate);
+  checkPositive('ddspOptimizer', 'opts.clipNorm', clipNorm);
   return compose(
     clipByGlobalNorm(clipNorm),
     adam({ learningRate: exponentialDecay({ initial: learningRate, decaySteps, decayRate }) }),
@@ -78,6 +92,7 @@ export function ddspOptimizer(opts: { learningRate?: number; decaySteps?: number
 
 /** A progress printer for {@link fit}: `step 100/1000  loss 1.234e-2  523 steps/s`. */
 export function logProgress(write: (line: string) => void = (l) => console.log(l)) {
+  if (typeof write !== 'function') fail('logProgress', `write must be a function (line) => void (got ${write === null ? 'null' : typeof write})`);
   return (p: FitProgress) => {
     const w = String(p.steps).length;
     write(`step ${String(p.step).padStart(w)}/${p.steps}  loss ${p.loss.toExponential(4)}  ${p.stepsPerSecond.toFixed(0)} steps/s`);

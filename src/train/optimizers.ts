@@ -3,7 +3,7 @@
  * returns `[updates, newState]`; apply with {@link applyUpdates}. Nothing is mutated, so a
  * state can be kept, copied or checkpointed freely.
  */
-import { checkNumber, checkPositive, fail } from '../core/errors.ts';
+import { checkBoolean, checkNumber, checkPositive, fail, readOptions } from '../core/errors.ts';
 import { treeDot, treeLeaves, treeMap, treeScale, zerosLike, type Params, type Tree } from '../core/tree.ts';
 import type { Schedule } from './schedules.ts';
 
@@ -54,8 +54,10 @@ export interface SgdState {
  * @example const opt = sgd({ learningRate: 0.1 });
  */
 export function sgd(opts: SgdOptions): GradientTransformation<SgdState> {
-  const lr = rateOf('sgd', opts?.learningRate);
-  const { momentum = 0, nesterov = false } = opts;
+  if (opts === undefined) fail('sgd', 'opts.learningRate is required, e.g. sgd({ learningRate: 0.01 })');
+  const { momentum = 0, nesterov = false } = readOptions('sgd', opts, ['learningRate', 'momentum', 'nesterov']);
+  const lr = rateOf('sgd', opts.learningRate);
+  checkBoolean('sgd', 'opts.nesterov', nesterov);
   checkNumber('sgd', 'opts.momentum', momentum);
   if (momentum < 0 || momentum >= 1) fail('sgd', `opts.momentum must be in [0, 1) (got ${momentum})`);
   return {
@@ -103,8 +105,8 @@ export interface AdamState {
  * @example const opt = adam({ learningRate: 1e-3 }); let s = opt.init(params);
  */
 export function adam(opts: AdamOptions = {}): GradientTransformation<AdamState> {
-  const lr = rateOf('adam', opts.learningRate ?? 3e-4);
-  const { b1 = 0.9, b2 = 0.999, eps = 1e-7 } = opts;
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-7 } = readOptions('adam', opts, ['learningRate', 'b1', 'b2', 'eps']);
+  const lr = rateOf('adam', opts?.learningRate ?? 3e-4);
   for (const [k, v] of Object.entries({ b1, b2 })) {
     if (!(v >= 0 && v < 1)) fail('adam', `opts.${k} must be in [0, 1) (got ${v})`);
   }

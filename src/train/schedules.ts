@@ -1,5 +1,5 @@
 /** Learning-rate schedules: functions from the step count (0-based) to a rate. */
-import { checkBoolean, checkInteger, checkPositive } from '../core/errors.ts';
+import { checkBoolean, checkInteger, checkPositive, readOptions } from '../core/errors.ts';
 
 export type Schedule = (step: number) => number;
 
@@ -20,7 +20,9 @@ export interface ExponentialDecayOptions {
  * @example exponentialDecay({ initial: 1, decaySteps: 10, decayRate: 0.5 })(20) // 0.25
  */
 export function exponentialDecay(opts: ExponentialDecayOptions): Schedule {
-  const { initial, decaySteps, decayRate, staircase = false } = opts ?? ({} as ExponentialDecayOptions);
+  const { initial, decaySteps, decayRate, staircase = false } = readOptions(
+    'exponentialDecay', opts ?? ({} as ExponentialDecayOptions), ['initial', 'decaySteps', 'decayRate', 'staircase'],
+  );
   checkPositive('exponentialDecay', 'opts.initial', initial);
   checkInteger('exponentialDecay', 'opts.decaySteps', decaySteps, 1);
   checkPositive('exponentialDecay', 'opts.decayRate', decayRate);
