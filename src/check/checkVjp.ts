@@ -20,7 +20,8 @@
  * an off-by-one) misses by far more. atol = 1e-8 covers projections that are themselves ≈ 0.
  * Keep x away from kinks (clips, |x| at 0) by more than h·max(1, |x|)·4.
  */
-import { fail } from '../core/errors.ts';
+import { fail, readOptions } from '../core/errors.ts';
+import { isNdArray } from '../core/frames.ts';
 import { densify, treeDot, treeMap, type Cotangent, type Params, type Tree } from '../core/tree.ts';
 import type { Node } from '../graph/node.ts';
 import { normalArray, rng, type Rng } from './rng.ts';
@@ -99,8 +100,9 @@ function axpy(x: Tree, h: number, u: Tree): Tree {
 }
 
 function options(fn: string, opts: CheckVjpOptions) {
-  const { directions = 3, seed = 42, eps = 1e-6, rtol = 1e-5, atol = 1e-8, order = 2 } = opts;
-  if (!Number.isInteger(directions) || directions < 1) fail(fn, `opts.directions must be an integer >= 1 (got ${directions})`);
+  const { directions = 3, seed = 42, eps = 1e-6, rtol = 1e-5, atol = 1e-8, order = 2 } = readOptions(fn, opts, ['directions', 'seed', 'eps', 'rtol', 'atol', 'order']);
+  if (!Number.isInteger(directions) || directions < 1 || directions > 10000) fail(fn, `opts.directions must be an integer in [1, 10000] (got ${directions})`);
+  if (!Number.isInteger(seed)) fail(fn, `opts.seed must be an integer (got ${seed})`);
   if (order !== 2 && order !== 4) fail(fn, `opts.order must be 2 or 4 (got ${order})`);
   for (const [k, v] of Object.entries({ eps, rtol, atol })) {
     if (!(v > 0) || !Number.isFinite(v)) fail(fn, `opts.${k} must be a positive finite number (got ${v})`);
@@ -141,7 +143,28 @@ export function checkVjp<X extends Tree, Y extends Tree>(
   x: X,
   opts: CheckVjpOptions = {},
 ): VjpReport {
-  const o = options('checkVjp', opts);
+  return checkVjpOf('checkVjp', f, vjp, x, opts);
+}
+
+/** The leaves of a tree argument must be finite Float64Arrays (or float64 ndarrays). */
+function checkTreeArg(fn: string, arg: string, x: unknown): void {
+  if (typeof x !== 'object' || x === null) fail(fn, `${arg} must be a signal or a tree of signals (got ${x === null ? 'null' : typeof x})`);
+  const walk = (t: unknown, path: string): void => {
+    if (t instanceof Float64Array || (isNdArray(t) && (t as { data: unknown }).data instanceof Float64Array)) {
+      const d = t instanceof Float64Array ? t : ((t as { data: Float64Array }).data);
+      for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i])) fail(fn, `${arg}${path}[${i}] is ${d[i]}; expected finite numbers`);
+    } else if (Array.isArray(t)) t.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (typeof t === 'object' && t !== null && !ArrayBuffer.isView(t)) for (const [k, v] of Object.entries(t)) walk(v, `${path}.${k}`);
+    else fail(fn, `${arg}${path} must be a Float64Array, a float64 ndarray or a tree of them (got ${t === null ? 'null' : ArrayBuffer.isView(t) ? (t as object).constructor.name : typeof t})`);
+  };
+  walk(x, '');
+}
+
+function checkVjpOf<X extends Tree, Y extends Tree>(fn: string, f: (x: X) => Y, vjp: (gy: Y, x: X) => Cotangent, x: X, opts: CheckVjpOptions): VjpReport {
+  if (typeof f !== 'function') fail(fn, `f must be a function (got ${f === null ? 'null' : typeof f})`);
+  if (typeof vjp !== 'function') fail(fn, `vjp must be a function (got ${vjp === null ? 'null' : typeof vjp})`);
+  const o = options(fn, opts);
+  checkTreeArg(fn, 'x', x);
   const r = rng(o.seed);
   const y = f(x);
   const trials: VjpTrial[] = [];
@@ -168,6 +191,13 @@ export function checkVjp<X extends Tree, Y extends Tree>(
  * @example checkNodeVjp(seq(nodes.softplus(), nodes.cumsum()), x, {}).ok
  */
 export function checkNodeVjp(node: Node, x: Tree | undefined, params: Params, opts: CheckVjpOptions = {}): VjpReport {
+  const fn = 'checkNodeVjp';
+  if (typeof node !== 'object' || node === null || typeof node.forward !== 'function' || typeof node.vjp !== 'function') {
+    fail(fn, `node must be a Node { name, forward, vjp } (got ${node === null ? 'null' : typeof node})`);
+  }
+  if (typeof params !== 'object' || params === null) fail(fn, `params must be a record of parameters, {} for none (got ${params === null ? 'null' : typeof params})`);
+  if (x !== undefined) checkTreeArg(fn, 'x', x);
+  options(fn, opts);
   const hasX = x !== undefined;
   const z: Tree = hasX ? { x: x as Tree, params } : { params };
   const split = (t: Tree) => t as { x?: Tree; params: Params };
@@ -181,7 +211,7 @@ export function checkNodeVjp(node: Node, x: Tree | undefined, params: Params, op
     const [gx, gp] = pb(gy);
     return hasX ? { x: gx, params: gp } : { params: gp };
   };
-  const rep = checkVjp(f, vjp, z, opts);
+  const rep = checkVjpOf(fn, f, vjp, z, opts);
   return { ...rep, message: rep.message.replace('checkVjp', `checkNodeVjp(${node.name})`) };
 }
 
@@ -229,9 +259,15 @@ export function checkAdjoint<X extends Tree, Y extends Tree>(
   x: X,
   opts: CheckAdjointOptions = {},
 ): AdjointReport {
-  const { directions = 3, seed = 42, rtol = 1e-12, atol = 0 } = opts;
-  if (!Number.isInteger(directions) || directions < 1) fail('checkAdjoint', `opts.directions must be an integer >= 1 (got ${directions})`);
-  if (!(rtol > 0)) fail('checkAdjoint', `opts.rtol must be positive (got ${rtol})`);
+  const fn = 'checkAdjoint';
+  const { directions = 3, seed = 42, rtol = 1e-12, atol = 0 } = readOptions(fn, opts, ['directions', 'seed', 'rtol', 'atol']);
+  if (!Number.isInteger(directions) || directions < 1 || directions > 10000) fail(fn, `opts.directions must be an integer in [1, 10000] (got ${directions})`);
+  if (!Number.isInteger(seed)) fail(fn, `opts.seed must be an integer (got ${seed})`);
+  if (!(rtol > 0) || !Number.isFinite(rtol)) fail(fn, `opts.rtol must be a positive finite number (got ${rtol})`);
+  if (!(atol >= 0) || !Number.isFinite(atol)) fail(fn, `opts.atol must be a finite number >= 0 (got ${atol})`);
+  if (typeof forward !== 'function') fail(fn, `forward must be a function (got ${forward === null ? 'null' : typeof forward})`);
+  if (typeof adjoint !== 'function') fail(fn, `adjoint must be a function (got ${adjoint === null ? 'null' : typeof adjoint})`);
+  checkTreeArg(fn, 'x', x);
   const r = rng(seed);
   const trials: AdjointReport['trials'] = [];
   let ok = true;

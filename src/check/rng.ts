@@ -2,6 +2,8 @@
  * A small seeded generator (mulberry32) for reproducible random directions and test data.
  * It gives the same sequence on every runtime. Not for cryptography.
  */
+import { fail } from '../core/errors.ts';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   uniform(): number;
@@ -11,6 +13,7 @@ export interface Rng {
 
 /** @example const r = rng(42); r.uniform() // same value on Node, Deno and Bun */
 export function rng(seed: number): Rng {
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) fail('rng', `seed must be an integer (got ${typeof seed === 'number' ? seed : seed === null ? 'null' : typeof seed})`);
   let a = seed >>> 0;
   const uniform = () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -123,6 +123,8 @@ function editDistance(a: string, b: string): number {
 
 /** The valid key closest to `key`, if it is close enough to be a likely typo. */
 export function nearestKey(key: string, valid: readonly string[]): string | undefined {
+  if (typeof key !== 'string') fail('nearestKey', `key must be a string (got ${describe(key)})`);
+  if (!Array.isArray(valid) || valid.some((v) => typeof v !== 'string')) fail('nearestKey', 'valid must be an array of strings');
   let best: string | undefined;
   let bestD = Infinity;
   for (const v of valid) {
@@ -149,7 +151,8 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
  * not a plain object (null, a number, a string, an array, a typed array) is an error; so is a
  * key the function does not accept, reported with the valid keys and the nearest one:
  *   `stft: unknown option 'windowSiz' in opts; did you mean 'windowSize'? (valid: …)`.
- * Keys whose value is `undefined` count as absent. Returns the options, never a copy.
+ * Keys whose value is `undefined` count as absent; `null` is an error (it is not a default).
+ * Returns the options, never a copy.
  */
 export function readOptions<T extends object>(fn: string, opts: T | undefined, valid: readonly string[], arg = 'opts'): T {
   if (opts === undefined) return NO_OPTIONS as T;
@@ -158,7 +161,10 @@ export function readOptions<T extends object>(fn: string, opts: T | undefined, v
     fail(fn, `${arg} must be an options object like { ${valid.slice(0, 2).map((k) => `${k}: …`).join(', ')} } (got ${got})`);
   }
   for (const key of Object.keys(opts)) {
-    if (valid.includes(key)) continue;
+    if (valid.includes(key)) {
+      if ((opts as Record<string, unknown>)[key] === null) fail(fn, `${arg}.${key} is null; leave it out (or undefined) for the default`);
+      continue;
+    }
     const near = nearestKey(key, valid);
     const hint = near !== undefined ? `; did you mean '${near}'?` : '';
     const list = valid.length > 0 ? `valid options: ${valid.join(', ')}` : `${fn} takes no options`;

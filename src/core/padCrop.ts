@@ -2,7 +2,7 @@
  * Padding and cropping along time: an adjoint pair. pad(·, before, after) with zeros is linear
  * and its adjoint is crop(·, before, after), and the other way round.
  */
-import { checkInteger, checkNumber, fail, optionKeys, readOptions } from './errors.ts';
+import { checkNumber, checkSize, fail, optionKeys, readOptions, within } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 
 export interface PadOptions {
@@ -17,8 +17,8 @@ export interface PadOptions {
  */
 export function pad<T extends Signal>(x: T, before: number, after: number, opts: PadOptions = {}): T {
   const L = readLayout('pad', 'x', x);
-  checkInteger('pad', 'before', before, 0);
-  checkInteger('pad', 'after', after, 0);
+  checkSize('pad', 'before', before, 0);
+  checkSize('pad', 'after', after, 0);
   const { value = 0 } = readOptions('pad', opts, optionKeys<PadOptions>()('value'));
   checkNumber('pad', 'opts.value', value);
   const { c } = L;
@@ -31,6 +31,8 @@ export function pad<T extends Signal>(x: T, before: number, after: number, opts:
 
 /** VJP of {@link pad}: crop the cotangent back to x's length. */
 export function padVjp<T extends Signal>(gy: T, x: T, before: number, after: number): T {
+  checkSize('padVjp', 'before', before, 0);
+  checkSize('padVjp', 'after', after, 0);
   const L = readLayout('padVjp', 'x', x);
   const G = readLayout('padVjp', 'gy', gy);
   if (G.n !== L.n + before + after || G.c !== L.c) {
@@ -45,11 +47,15 @@ export function padVjp<T extends Signal>(gy: T, x: T, before: number, after: num
  * @example crop(Float64Array.of(0, 1, 2, 0, 0), 1, 2) // [1, 2]
  */
 export function crop<T extends Signal>(x: T, before: number, after: number): T {
-  const L = readLayout('crop', 'x', x);
-  checkInteger('crop', 'before', before, 0);
-  checkInteger('crop', 'after', after, 0);
+  return cropOf('crop', x, before, after);
+}
+
+function cropOf<T extends Signal>(fn: string, x: T, before: number, after: number): T {
+  const L = readLayout(fn, 'x', x);
+  checkSize(fn, 'before', before, 0);
+  checkSize(fn, 'after', after, 0);
   if (before + after > L.n) {
-    fail('crop', `before + after must be at most the length ${L.n} (got ${before} + ${after} = ${before + after})`);
+    fail(fn, `before + after must be at most the length ${L.n} (got ${before} + ${after} = ${before + after})`);
   }
   const { c } = L;
   const n = L.n - before - after;
@@ -58,12 +64,19 @@ export function crop<T extends Signal>(x: T, before: number, after: number): T {
 
 /** VJP of {@link crop}: zero-pad the cotangent back to x's length. */
 export function cropVjp<T extends Signal>(gy: T, x: T, before: number, after: number): T {
-  const L = readLayout('cropVjp', 'x', x);
-  const G = readLayout('cropVjp', 'gy', gy);
+  return cropVjpOf('cropVjp', gy, x, before, after);
+}
+
+function cropVjpOf<T extends Signal>(fn: string, gy: T, x: T, before: number, after: number): T {
+  checkSize(fn, 'before', before, 0);
+  checkSize(fn, 'after', after, 0);
+  const L = readLayout(fn, 'x', x);
+  if (before + after > L.n) fail(fn, `before + after must be at most the length ${L.n} (got ${before} + ${after})`);
+  const G = readLayout(fn, 'gy', gy);
   if (G.n !== L.n - before - after || G.c !== L.c) {
-    fail('cropVjp', `gy must have ${L.n - before - after} frames of ${L.c} channels (got ${G.n} of ${G.c})`);
+    fail(fn, `gy must have ${L.n - before - after} frames of ${L.c} channels (got ${G.n} of ${G.c})`);
   }
-  return pad(gy, before, after);
+  return within(fn, () => pad(gy, before, after));
 }
 
 /**
@@ -71,14 +84,18 @@ export function cropVjp<T extends Signal>(gy: T, x: T, before: number, after: nu
  * @example centerCrop(Float64Array.of(0, 0, 1, 2, 0, 0), 4) // [1, 2]
  */
 export function centerCrop<T extends Signal>(x: T, frameSize: number): T {
-  checkInteger('centerCrop', 'frameSize', frameSize, 1);
+  checkSize('centerCrop', 'frameSize', frameSize, 1);
   const h = Math.floor(frameSize / 2);
-  return crop(x, h, h);
+  const n = readLayout('centerCrop', 'x', x).n;
+  if (2 * h > n) fail('centerCrop', `x has ${n} frames, fewer than the ${2 * h} that frameSize ${frameSize} removes`);
+  return cropOf('centerCrop', x, h, h);
 }
 
 /** VJP of {@link centerCrop}. */
 export function centerCropVjp<T extends Signal>(gy: T, x: T, frameSize: number): T {
-  checkInteger('centerCropVjp', 'frameSize', frameSize, 1);
+  checkSize('centerCropVjp', 'frameSize', frameSize, 1);
   const h = Math.floor(frameSize / 2);
-  return cropVjp(gy, x, h, h);
+  const n = readLayout('centerCropVjp', 'x', x).n;
+  if (2 * h > n) fail('centerCropVjp', `x has ${n} frames, fewer than the ${2 * h} that frameSize ${frameSize} removes`);
+  return cropVjpOf('centerCropVjp', gy, x, h, h);
 }

@@ -9,7 +9,7 @@ import {
   windowUpsampleAdjointKernel,
   windowUpsampleKernel,
 } from '../backends/cpu/kernels.ts';
-import { checkBoolean, checkInteger, checkOneOf, fail, optionKeys, readOptions } from './errors.ts';
+import { checkBoolean, checkOneOf, checkSize, fail, optionKeys, readOptions } from './errors.ts';
 import { readLayout, wrapLike, type Layout, type Signal } from './frames.ts';
 
 export type ResampleMethod = 'linear' | 'nearest';
@@ -36,7 +36,7 @@ const RESAMPLE_KEYS = optionKeys<ResampleOptions>()('method', 'addEndpoint');
 
 function readResample(fn: string, x: unknown, nOut: unknown, opts: ResampleOptions) {
   const L = readLayout(fn, 'x', x);
-  checkInteger(fn, 'nOut', nOut, 1);
+  checkSize(fn, 'nOut', nOut, 1);
   if (L.n < 1) fail(fn, 'x must have at least one frame (got 0)');
   const { method = 'linear', addEndpoint = true } = readOptions(fn, opts, RESAMPLE_KEYS);
   checkOneOf(fn, 'opts.method', method, ['linear', 'nearest'] as const);
@@ -95,7 +95,7 @@ function crossfade(hop: number): Float64Array {
 
 function readUpsample(fn: string, x: unknown, nOut: unknown, opts: UpsampleWithWindowsOptions) {
   const L = readLayout(fn, 'x', x);
-  checkInteger(fn, 'nOut', nOut, 1);
+  checkSize(fn, 'nOut', nOut, 1);
   const { addEndpoint = true } = readOptions(fn, opts, optionKeys<UpsampleWithWindowsOptions>()('addEndpoint'));
   checkBoolean(fn, 'opts.addEndpoint', addEndpoint);
   const nFrames = L.n + (addEndpoint ? 1 : 0);

@@ -33,7 +33,8 @@ export function safeLog<T extends Signal>(x: T, opts: SafeLogOptions = {}): T {
 export function safeLogVjp<T extends Signal>(gy: T, x: T, opts: SafeLogOptions = {}): T {
   const L = readLayout('safeLogVjp', 'x', x);
   const g = readCotangent('safeLogVjp', gy, L);
-  checkPositive('safeLogVjp', 'opts.eps', readOptions('safeLogVjp', opts, SAFE_LOG_KEYS).eps ?? 1e-5);
+  const { eps = 1e-5 } = readOptions('safeLogVjp', opts, SAFE_LOG_KEYS);
+  checkPositive('safeLogVjp', 'opts.eps', eps);
   const xs = L.data;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? g[i] / xs[i] : 0;

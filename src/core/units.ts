@@ -2,7 +2,7 @@
  * Unit conversions (DDSP core.py semantics) and their VJPs: MIDI ↔ Hz, unit interval ↔ MIDI/Hz,
  * power/amplitude ↔ dB. Where DDSP clips or replaces a value, the gradient there is 0.
  */
-import { checkBoolean, checkNumber, checkPositive, fail, optionKeys, readOptions } from './errors.ts';
+import { checkBoolean, checkNumber, checkPositive, fail, optionKeys, readOptions, within } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 import { readCotangent } from './unary.ts';
 
@@ -97,8 +97,9 @@ function affine(
   b: number,
   clipIn: boolean,
   clipOut: boolean,
+  xName: string,
 ): Signal {
-  const L = readLayout(fn, 'x', x);
+  const L = readLayout(fn, xName, x);
   const xs = L.data;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
@@ -111,9 +112,9 @@ function affine(
   return wrapLike(L, out, L.n);
 }
 
-function affineVjp(fn: string, gy: Signal, x: Signal, a: number, b: number, clipIn: boolean, clipOut: boolean): Signal {
-  const L = readLayout(fn, 'x', x);
-  const g = readCotangent(fn, gy, L);
+function affineVjp(fn: string, gy: Signal, x: Signal, a: number, b: number, clipIn: boolean, clipOut: boolean, gName: string, xName: string): Signal {
+  const L = readLayout(fn, xName, x);
+  const g = readCotangent(fn, gy, L, gName);
   const xs = L.data;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
@@ -136,13 +137,13 @@ function affineVjp(fn: string, gy: Signal, x: Signal, a: number, b: number, clip
  */
 export function unitToMidi<T extends Signal>(u: T, opts: UnitMidiOptions = {}): T {
   const [lo, hi, clip] = midiRange('unitToMidi', opts);
-  return affine('unitToMidi', u, hi - lo, lo, clip, false) as T;
+  return affine('unitToMidi', u, hi - lo, lo, clip, false, 'u') as T;
 }
 
 /** VJP of {@link unitToMidi}. */
 export function unitToMidiVjp<T extends Signal>(gm: T, u: T, opts: UnitMidiOptions = {}): T {
   const [lo, hi, clip] = midiRange('unitToMidiVjp', opts);
-  return affineVjp('unitToMidiVjp', gm, u, hi - lo, lo, clip, false) as T;
+  return affineVjp('unitToMidiVjp', gm, u, hi - lo, lo, clip, false, 'gm', 'u') as T;
 }
 
 /**
@@ -152,13 +153,13 @@ export function unitToMidiVjp<T extends Signal>(gm: T, u: T, opts: UnitMidiOptio
  */
 export function midiToUnit<T extends Signal>(m: T, opts: UnitMidiOptions = {}): T {
   const [lo, hi, clip] = midiRange('midiToUnit', opts);
-  return affine('midiToUnit', m, 1 / (hi - lo), -lo / (hi - lo), false, clip) as T;
+  return affine('midiToUnit', m, 1 / (hi - lo), -lo / (hi - lo), false, clip, 'm') as T;
 }
 
 /** VJP of {@link midiToUnit}. */
 export function midiToUnitVjp<T extends Signal>(gu: T, m: T, opts: UnitMidiOptions = {}): T {
   const [lo, hi, clip] = midiRange('midiToUnitVjp', opts);
-  return affineVjp('midiToUnitVjp', gu, m, 1 / (hi - lo), -lo / (hi - lo), false, clip) as T;
+  return affineVjp('midiToUnitVjp', gu, m, 1 / (hi - lo), -lo / (hi - lo), false, clip, 'gu', 'm') as T;
 }
 
 export interface UnitHzOptions {
@@ -190,14 +191,15 @@ function hzRange(fn: string, opts: UnitHzOptions): UnitMidiOptions {
  */
 export function unitToHz<T extends Signal>(u: T, opts: UnitHzOptions): T {
   const r = hzRange('unitToHz', opts);
-  return midiToHz(unitToMidi(u, r));
+  return within('unitToHz', () => midiToHz(affine('unitToHz', u, r.midiMax! - r.midiMin!, r.midiMin!, r.clip!, false, 'u')) as T);
 }
 
 /** VJP of {@link unitToHz}. */
 export function unitToHzVjp<T extends Signal>(gf: T, u: T, opts: UnitHzOptions): T {
   const r = hzRange('unitToHzVjp', opts);
-  const m = unitToMidi(u, r);
-  return unitToMidiVjp(midiToHzVjp(gf, m), u, r);
+  const L = readLayout('unitToHzVjp', 'u', u);
+  readCotangent('unitToHzVjp', gf, L, 'gf');
+  return within('unitToHzVjp', () => unitToMidiVjp(midiToHzVjp(gf, unitToMidi(u, r)), u, r));
 }
 
 /**
@@ -206,13 +208,16 @@ export function unitToHzVjp<T extends Signal>(gf: T, u: T, opts: UnitHzOptions):
  */
 export function hzToUnit<T extends Signal>(f: T, opts: UnitHzOptions): T {
   const r = hzRange('hzToUnit', opts);
-  return midiToUnit(hzToMidi(f), r);
+  readLayout('hzToUnit', 'f', f);
+  return within('hzToUnit', () => midiToUnit(hzToMidi(f), r));
 }
 
 /** VJP of {@link hzToUnit}. */
 export function hzToUnitVjp<T extends Signal>(gu: T, f: T, opts: UnitHzOptions): T {
   const r = hzRange('hzToUnitVjp', opts);
-  return hzToMidiVjp(midiToUnitVjp(gu, hzToMidi(f), r), f);
+  const L = readLayout('hzToUnitVjp', 'f', f);
+  readCotangent('hzToUnitVjp', gu, L, 'gu');
+  return within('hzToUnitVjp', () => hzToMidiVjp(midiToUnitVjp(gu, hzToMidi(f), r), f));
 }
 
 export interface DbOptions {
@@ -307,7 +312,7 @@ export function dbToPower<T extends Signal>(db: T): T {
 
 /** VJP of {@link dbToPower}. */
 export function dbToPowerVjp<T extends Signal>(gp: T, db: T): T {
-  return expScaledVjp('dbToPowerVjp', gp, db, Math.LN10 / 10) as T;
+  return expScaledVjp('dbToPowerVjp', gp, db, Math.LN10 / 10, 'gp') as T;
 }
 
 /**
@@ -320,7 +325,7 @@ export function dbToAmplitude<T extends Signal>(db: T): T {
 
 /** VJP of {@link dbToAmplitude}. */
 export function dbToAmplitudeVjp<T extends Signal>(ga: T, db: T): T {
-  return expScaledVjp('dbToAmplitudeVjp', ga, db, Math.LN10 / 20) as T;
+  return expScaledVjp('dbToAmplitudeVjp', ga, db, Math.LN10 / 20, 'ga') as T;
 }
 
 function expScaled(fn: string, x: Signal, k: number): Signal {
@@ -331,9 +336,9 @@ function expScaled(fn: string, x: Signal, k: number): Signal {
   return wrapLike(L, out, L.n);
 }
 
-function expScaledVjp(fn: string, gy: Signal, x: Signal, k: number): Signal {
+function expScaledVjp(fn: string, gy: Signal, x: Signal, k: number, gName: string): Signal {
   const L = readLayout(fn, 'db', x);
-  const g = readCotangent(fn, gy, L);
+  const g = readCotangent(fn, gy, L, gName);
   const xs = L.data;
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) out[i] = g[i] * k * Math.exp(k * xs[i]);

@@ -106,6 +106,7 @@ function readMix(fn: string, a: unknown, b: unknown, m: unknown) {
 export function mixVjp(gy: Float64Array, a: Float64Array, b: Float64Array, m: Float64Array): { a: Float64Array; b: Float64Array; m: Float64Array } {
   const { x, y, w } = readMix('mixVjp', a, b, m);
   const g = readLayout('mixVjp', 'gy', gy).data;
+  if (g.length !== x.length) fail('mixVjp', `gy must have ${x.length} samples (got ${g.length})`);
   const ga = new Float64Array(x.length);
   const gb = new Float64Array(x.length);
   const gm = new Float64Array(x.length);

@@ -119,11 +119,14 @@ const NOISE_IR_KEYS = optionKeys<FilteredNoiseIrOptions>()('irLength', 'windowSi
 
 export function filteredNoiseIr(magnitudes: Signal, opts: FilteredNoiseIrOptions = {}): Float64Array {
   const { irLength = 48000, windowSize = 257, seed = 0 } = readOptions('filteredNoiseIr', opts, NOISE_IR_KEYS);
+  checkSize('filteredNoiseIr', 'opts.irLength', irLength, 1);
   return within('filteredNoiseIr', () => filteredNoise(magnitudes, { nSamples: irLength, windowSize, seed }));
 }
 
 /** VJP of {@link filteredNoiseIr} with respect to the magnitudes. */
 export function filteredNoiseIrVjp<M extends Signal>(gIr: Float64Array, magnitudes: M, opts: FilteredNoiseIrOptions = {}): M {
   const { irLength = 48000, windowSize = 257, seed = 0 } = readOptions('filteredNoiseIrVjp', opts, NOISE_IR_KEYS);
+  checkSize('filteredNoiseIrVjp', 'opts.irLength', irLength, 1);
+  readLayout('filteredNoiseIrVjp', 'gIr', gIr);
   return within('filteredNoiseIrVjp', () => filteredNoiseVjp(gIr, magnitudes, { nSamples: irLength, windowSize, seed }));
 }

@@ -10,7 +10,10 @@ import type { Node, Pullback } from './node.ts';
 
 type NodeSpec = readonly Node[] | { readonly [key: string]: Node };
 
-function entries(spec: NodeSpec): [string | number, Node][] {
+function entries(fn: string, spec: NodeSpec): [string | number, Node][] {
+  if (typeof spec !== 'object' || spec === null || Object.keys(spec).length === 0) {
+    fail(fn, `spec must be a non-empty record or array of Nodes (got ${spec === null ? 'null' : typeof spec === 'object' ? 'an empty one' : typeof spec})`);
+  }
   return Array.isArray(spec)
     ? (spec as readonly Node[]).map((n, i) => [i, n] as [number, Node])
     : Object.entries(spec as Record<string, Node>);
@@ -29,7 +32,12 @@ function checkNode(fn: string, n: unknown, where: string): void {
  * @example seq(lift('softplus', softplus, softplusVjp), lift('cumsum', cumsum, cumsumVjp))
  */
 export function seq(...nodes: Node[]): Node {
-  nodes.forEach((n, i) => checkNode('seq', n, `argument ${i}`));
+  return seqOf('seq', nodes);
+}
+
+function seqOf(fn: string, nodes: Node[]): Node {
+  if (nodes.length === 0) fail(fn, 'needs at least one Node');
+  nodes.forEach((n, i) => checkNode(fn, n, `argument ${i}`));
   return {
     name: `seq(${nodes.map((n) => n.name).join(', ')})`,
     forward(x, p) {
@@ -61,7 +69,9 @@ export function seq(...nodes: Node[]): Node {
 }
 
 /** Alias of {@link seq}. */
-export const chain = seq;
+export function chain(...nodes: Node[]): Node {
+  return seqOf('chain', nodes);
+}
 
 /**
  * Feed the same input to several nodes and collect their outputs in a record (or array).
@@ -69,7 +79,7 @@ export const chain = seq;
  * @example fanout({ harmonic: harmonicNode, noise: noiseNode })
  */
 export function fanout(spec: NodeSpec): Node {
-  const items = entries(spec);
+  const items = entries('fanout', spec);
   items.forEach(([k, n]) => checkNode('fanout', n, `branch '${k}'`));
   const isArr = Array.isArray(spec);
   const collect = (vals: [string | number, Tree][]): Tree =>
@@ -101,7 +111,7 @@ export function fanout(spec: NodeSpec): Node {
  * @example par({ f0: hzToMidiNode, loudness: identity() })
  */
 export function par(spec: NodeSpec): Node {
-  const items = entries(spec);
+  const items = entries('par', spec);
   items.forEach(([k, n]) => checkNode('par', n, `branch '${k}'`));
   const isArr = Array.isArray(spec);
   const part = (x: Tree, k: string | number): Tree => {
@@ -190,7 +200,7 @@ export function pick(path: string | number): Node {
     let v: unknown = x;
     for (const k of keys) {
       v = (v as Record<string | number, unknown>)?.[k];
-      if (v === undefined) fail('pick', `input has no '${keys.join('/')}' (missing '${k}')`);
+      if (v === undefined) fail('pick', `input has no path '${keys.join('/')}' (missing '${k}')`);
     }
     return v as Tree;
   };

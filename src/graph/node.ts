@@ -25,7 +25,11 @@ export function primitive<X extends Tree, Y extends Tree>(spec: {
   forward: (x: X) => Y;
   vjp: (x: X) => readonly [Y, (gy: Y) => Cotangent];
 }): Node<X, Y> {
+  if (typeof spec !== 'object' || spec === null) fail('primitive', `spec must be { name, forward, vjp } (got ${spec === null ? 'null' : typeof spec})`);
   const { name, forward, vjp } = spec;
+  if (typeof name !== 'string') fail('primitive', `spec.name must be a string (got ${typeof name})`);
+  if (typeof forward !== 'function') fail('primitive', `spec.forward must be a function (got ${typeof forward})`);
+  if (typeof vjp !== 'function') fail('primitive', `spec.vjp must be a function (got ${typeof vjp})`);
   return {
     name,
     forward: (x) => forward(x),
@@ -37,6 +41,12 @@ export function primitive<X extends Tree, Y extends Tree>(spec: {
   };
 }
 
+function checkLifted(fn: string, name: unknown, f: unknown, fVjp: unknown): void {
+  if (typeof name !== 'string' || name.length === 0) fail(fn, `name must be a non-empty string (got ${name === null ? 'null' : typeof name})`);
+  if (typeof f !== 'function') fail(fn, `f must be a function (got ${f === null ? 'null' : typeof f})`);
+  if (typeof fVjp !== 'function') fail(fn, `fVjp must be a function (got ${fVjp === null ? 'null' : typeof fVjp})`);
+}
+
 /**
  * Lift an op and its VJP, `f(x)` and `fVjp(ȳ, x)`, into a Node.
  * @example const node = lift('softplus', softplus, softplusVjp)
@@ -46,6 +56,7 @@ export function lift<X extends Tree, Y extends Tree>(
   f: (x: X) => Y,
   fVjp: (gy: Y, x: X) => Cotangent,
 ): Node<X, Y> {
+  checkLifted('lift', name, f, fVjp);
   return primitive({ name, forward: f, vjp: (x) => [f(x), (gy) => fVjp(gy, x)] });
 }
 
@@ -58,6 +69,7 @@ export function lift2<A extends Tree, B extends Tree, Y extends Tree>(
   f: (a: A, b: B) => Y,
   fVjp: (gy: Y, a: A, b: B) => readonly [Cotangent, Cotangent],
 ): Node<readonly [A, B], Y> {
+  checkLifted('lift2', name, f, fVjp);
   const check = (x: readonly [A, B]) => {
     if (!Array.isArray(x) || x.length !== 2) fail(name, `input must be a pair [a, b] (got ${Array.isArray(x) ? `${x.length} items` : typeof x})`);
   };

@@ -12,7 +12,7 @@ import { HARMONIC_KEYS, harmonicSynth, harmonicSynthVjp, normalizeHarmonics, nor
 import { NOISE_KEYS, filteredNoise as noiseSynth, filteredNoiseVjp, type FilteredNoiseOptions } from '../synths/filteredNoise.ts';
 import { WAVETABLE_KEYS, wavetableSynth, wavetableSynthVjp, type WavetableSynthOptions } from '../synths/wavetable.ts';
 import { SINUSOIDAL_KEYS, sinusoidalSynth, sinusoidalSynthVjp, type SinusoidalSynthOptions } from '../synths/sinusoidal.ts';
-import { checkBoolean, checkNumber, checkOneOf, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
+import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 import { primitive, type Node } from './node.ts';
 import { seq } from './combinators.ts';
 import { guardNode } from './guard.ts';
@@ -35,8 +35,14 @@ export type ScaleFn = 'expSigmoid' | 'none';
 function nodeOptions<T extends object>(fn: string, opts: T, keys: readonly string[], synthKeys: readonly string[], needsLength = true): T {
   if (opts === undefined && needsLength) fail(fn, 'opts.nSamples is required, e.g. ' + fn + '({ nSamples: 64000 })');
   const o = readOptions(fn, opts, keys) as Record<string, unknown>;
-  if (needsLength) checkSize(fn, 'opts.nSamples', o.nSamples, 1);
+  if (needsLength || o.nSamples !== undefined) checkSize(fn, 'opts.nSamples', o.nSamples, 1);
   if (o.sampleRate !== undefined) checkPositive(fn, 'opts.sampleRate', o.sampleRate);
+  if (o.ampResample !== undefined) checkOneOf(fn, 'opts.ampResample', o.ampResample, ['window', 'linear'] as const);
+  if (o.addEndpoint !== undefined) checkBoolean(fn, 'opts.addEndpoint', o.addEndpoint);
+  if (o.windowSize !== undefined) checkInteger(fn, 'opts.windowSize', o.windowSize, -(2 ** 30));
+  if (o.seed !== undefined) checkInteger(fn, 'opts.seed', o.seed, -(2 ** 53));
+  if (o.delayCompensation !== undefined) checkSize(fn, 'opts.delayCompensation', o.delayCompensation, 0);
+  if (typeof o.initialPhase === 'number') checkNumber(fn, 'opts.initialPhase', o.initialPhase);
   if (o.scaleFn !== undefined) checkOneOf(fn, 'opts.scaleFn', o.scaleFn, ['expSigmoid', 'none'] as const);
   const sub: Record<string, unknown> = {};
   for (const k of synthKeys) if (o[k] !== undefined) sub[k] = o[k];

@@ -17,6 +17,7 @@ const CRC_TABLE = (() => {
 
 /** CRC-32 (ISO-HDLC), as PNG chunks use. */
 export function crc32(bytes: Uint8Array): number {
+  if (!(bytes instanceof Uint8Array)) fail('crc32', `bytes must be a Uint8Array (got ${bytes === null ? 'null' : typeof bytes})`);
   let c = 0xffffffff;
   for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;

@@ -132,9 +132,10 @@ export function encodeWav(channels: Float64Array | Float64Array[], sampleRate: n
   const { format = 'float32' } = readOptions('encodeWav', opts, ['format']);
   if (format !== 'float32' && format !== 'pcm16') fail('encodeWav', `opts.format must be 'float32' or 'pcm16' (got ${JSON.stringify(format)})`);
   chs.forEach((c, k) => {
-    if (!(c instanceof Float64Array)) fail('encodeWav', `channel ${k} must be a Float64Array`);
-    if (c.length !== chs[0].length) fail('encodeWav', `channels must have the same length (channel 0 has ${chs[0].length}, channel ${k} has ${c.length})`);
-    for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) fail('encodeWav', `channel ${k}[${i}] is ${c[i]}; expected finite samples`);
+    const name = Array.isArray(channels) ? `channels[${k}]` : 'channels';
+    if (!(c instanceof Float64Array)) fail('encodeWav', `${name} must be a Float64Array (got ${c === null ? 'null' : typeof c})`);
+    if (c.length !== chs[0].length) fail('encodeWav', `channels must have the same length (channels[0] has ${chs[0].length}, channels[${k}] has ${c.length})`);
+    for (let i = 0; i < c.length; i++) if (!Number.isFinite(c[i])) fail('encodeWav', `${name}[${i}] is ${c[i]}; expected finite samples`);
   });
   const samples = chs.map((c) => {
     if (format === 'float32') return Float32Array.from(c);

@@ -74,6 +74,7 @@ export function meanDifference(target: Signal, value: Signal, opts: MeanDifferen
 export function meanDifferenceVjp<S extends Signal>(g: Float64Array, target: S, value: S, opts: MeanDifferenceOptions = {}): { target: S; value: S } {
   const { T, V, t, v, type, w, rows, cols } = setup('meanDifferenceVjp', target, value, opts);
   if (!(g instanceof Float64Array) || g.length !== 1) fail('meanDifferenceVjp', 'g must be a Float64Array of length 1');
+  if (!Number.isFinite(g[0])) fail('meanDifferenceVjp', `g[0] is ${g[0]}; expected a finite number`);
   const n = t.length;
   const gt = new Float64Array(n);
   const gv = new Float64Array(n);

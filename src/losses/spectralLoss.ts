@@ -182,7 +182,7 @@ function makeLoss(fn: string, target: Float64Array, opts: SpectralLossOptions): 
   const weights = { magWeight, logmagWeight, deltaTimeWeight, deltaFreqWeight, cumsumFreqWeight, loudnessWeight, convergenceWeight, logMelWeight };
   for (const [k, v] of Object.entries(weights)) {
     checkNumber(fn, `opts.${k}`, v);
-    if (v < 0) fail(fn, `opts.${k} must be >= 0 (got ${v})`);
+    if (!(v >= 0 && v <= 1e12)) fail(fn, `opts.${k} must be in [0, 1e12] (got ${v})`);
   }
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   if (!Array.isArray(fftSizes) || fftSizes.length === 0) fail(fn, 'opts.fftSizes must be a non-empty array of powers of two');

@@ -10,7 +10,7 @@
  * VJP: per block, x̄_b = (ȳ_full ⋆ ir_b) and īr_b = (ȳ_full ⋆ x_b), two correlations done with
  * the same FFTs. Cost O(F·S log S), S = nextPow2(hop + L − 1).
  */
-import { checkInteger, checkOneOf, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { checkInteger, checkOneOf, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Layout, type Signal } from '../core/frames.ts';
 import { irfftInto, nextPowerOfTwo, rfftInto } from './fftCore.ts';
 
@@ -39,8 +39,8 @@ interface Setup {
  * the audio really splits into F blocks (it does not when F is close to N, e.g. 999 for 1000).
  */
 export function checkBlocks(fn: string, N: number, F: number): number {
-  checkInteger(fn, 'the number of samples', N, 1);
-  checkInteger(fn, 'the number of filter frames', F, 1);
+  checkSize(fn, 'N (the number of samples)', N, 1);
+  checkSize(fn, 'F (the number of filter frames)', F, 1);
   const hop = Math.ceil(N / F);
   const nBlocks = Math.ceil(N / hop);
   if (nBlocks !== F) {
@@ -66,6 +66,7 @@ function setup(fn: string, audio: unknown, ir: unknown, opts: FftConvolveOptions
   const { padding = 'same', delayCompensation = -1 } = readOptions(fn, opts, CONVOLVE_KEYS);
   checkOneOf(fn, 'opts.padding', padding, ['same', 'valid'] as const);
   checkInteger(fn, 'opts.delayCompensation', delayCompensation, -1);
+  if (delayCompensation > 2 ** 30) fail(fn, `opts.delayCompensation ${delayCompensation} is beyond any signal this library handles`);
   const start = delayCompensation < 0 ? Math.max(0, ((L - 1) >> 1) - 1) : delayCompensation;
   return {
     x: A.data, N, ir: I.data, I, F, L, hop,

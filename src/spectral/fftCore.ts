@@ -29,6 +29,7 @@ export function isPowerOfTwo(n: number): boolean {
 
 /** The smallest power of two ≥ n. */
 export function nextPowerOfTwo(n: number): number {
+  if (typeof n !== 'number' || !Number.isFinite(n) || !(n <= 2 ** 52)) fail('nextPowerOfTwo', `n must be a number <= 2^52 (got ${typeof n === 'number' ? n : typeof n})`);
   let p = 1;
   while (p < n) p *= 2;
   return p;

@@ -71,7 +71,7 @@ const layouts = new Map<string, FirLayout>();
  * even ws: for odd ws TF's denominator is ws − 1, i.e. the symmetric window. We do the same.
  */
 export function firLayout(nBands: number, windowSize = 0, fn = 'firLayout'): FirLayout {
-  checkSize(fn, 'the number of magnitude bands', nBands, 2);
+  checkSize(fn, 'nBands (the number of magnitude bands)', nBands, 2);
   checkInteger(fn, 'opts.windowSize', windowSize, -Infinity);
   const key = `${nBands}:${windowSize}`;
   let l = layouts.get(key);

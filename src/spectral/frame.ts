@@ -11,7 +11,7 @@ import { frames, readLayout, type Frames, type Layout } from '../core/frames.ts'
  * @example hannWindow(4) // [0, 0.5, 1, 0.5]
  */
 export function hannWindow(n: number, opts: { periodic?: boolean } = {}): Float64Array {
-  checkInteger('hannWindow', 'n', n, 1);
+  checkSize('hannWindow', 'n', n, 1);
   const { periodic = true } = readOptions('hannWindow', opts, ['periodic']);
   checkBoolean('hannWindow', 'opts.periodic', periodic);
   const d = periodic ? n : n - 1;
@@ -36,14 +36,21 @@ const FRAME_KEYS = optionKeys<FrameOptions>()('padEnd', 'padLeft');
 
 export function frameCount(fn: string, N: number, frameSize: number, hop: number, opts: FrameOptions = {}): number {
   const { padEnd = false, padLeft = 0 } = readOptions(fn, opts, FRAME_KEYS);
-  checkInteger(fn, 'frameSize', frameSize, 1);
-  checkInteger(fn, 'hop', hop, 1);
-  checkInteger(fn, 'opts.padLeft', padLeft, 0);
+  checkSize(fn, 'N', N, 0);
+  checkSize(fn, 'frameSize', frameSize, 1);
+  checkSize(fn, 'hop', hop, 1);
+  checkSize(fn, 'opts.padLeft', padLeft, 0);
   checkBoolean(fn, 'opts.padEnd', padEnd);
   const L = N + padLeft;
-  if (padEnd) return Math.ceil(L / hop);
+  if (padEnd) {
+    const n = Math.ceil(L / hop);
+    if (n * frameSize > 2 ** 30) fail(fn, `${n} frames of frameSize ${frameSize} exceed the 2^30 values this library will allocate`);
+    return n;
+  }
   if (L < frameSize) fail(fn, `the signal (${N} samples${padLeft ? ` + ${padLeft} padding` : ''}) is shorter than one frame of ${frameSize}; use padEnd or a shorter frame`);
-  return 1 + Math.floor((L - frameSize) / hop);
+  const n = 1 + Math.floor((L - frameSize) / hop);
+  if (n * frameSize > 2 ** 30) fail(fn, `${n} frames of frameSize ${frameSize} exceed the 2^30 values this library will allocate`);
+  return n;
 }
 
 /**
@@ -95,9 +102,9 @@ export function overlapAdd(fr: Frames, hop: number, opts: OverlapAddOptions = {}
 const OLA_KEYS = optionKeys<OverlapAddOptions>()('length', 'padLeft');
 
 function overlapAddImpl(fn: string, L: Layout, hop: number, opts: OverlapAddOptions): Float64Array {
-  checkInteger(fn, 'hop', hop, 1);
+  checkSize(fn, 'hop', hop, 1);
   const { padLeft = 0 } = readOptions(fn, opts, OLA_KEYS);
-  checkInteger(fn, 'opts.padLeft', padLeft, 0);
+  checkSize(fn, 'opts.padLeft', padLeft, 0);
   const S = L.c;
   const length = opts.length ?? Math.max(0, (L.n - 1) * hop + S - padLeft);
   checkSize(fn, 'opts.length', length, 0);
@@ -116,11 +123,12 @@ function overlapAddImpl(fn: string, L: Layout, hop: number, opts: OverlapAddOpti
 export function overlapAddVjp(g: Float64Array, fr: Frames, hop: number, opts: OverlapAddOptions = {}): Frames {
   const L = readLayout('overlapAddVjp', 'frames', fr);
   if (!L.shaped) fail('overlapAddVjp', 'frames must be an ndarray [nFrames, frameSize]');
-  checkInteger('overlapAddVjp', 'hop', hop, 1);
+  checkSize('overlapAddVjp', 'hop', hop, 1);
   const gs = readLayout('overlapAddVjp', 'g', g).data;
   const S = L.c;
   const { padLeft = 0 } = readOptions('overlapAddVjp', opts, OLA_KEYS);
-  checkInteger('overlapAddVjp', 'opts.padLeft', padLeft, 0);
+  checkSize('overlapAddVjp', 'opts.padLeft', padLeft, 0);
+  if (opts?.length !== undefined) checkSize('overlapAddVjp', 'opts.length', opts.length, 0);
   const length = opts.length ?? Math.max(0, (L.n - 1) * hop + S - padLeft);
   if (gs.length !== length) fail('overlapAddVjp', `g must have the output's length ${length} (got ${gs.length})`);
   const out = new Float64Array(L.n * S);

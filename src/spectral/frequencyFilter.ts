@@ -26,6 +26,10 @@ const FF_KEYS = optionKeys<FrequencyFilterOptions>()('windowSize', 'padding', 'd
 function convolveOptions(fn: string, audio: unknown, magnitudes: Signal, opts: FrequencyFilterOptions): FftConvolveOptions {
   const { windowSize = 0, padding = 'same', delayCompensation } = readOptions(fn, opts, FF_KEYS);
   checkInteger(fn, 'opts.windowSize', windowSize, -Infinity);
+  if (delayCompensation !== undefined) {
+    checkInteger(fn, 'opts.delayCompensation', delayCompensation, 0);
+    if (delayCompensation > 2 ** 30) fail(fn, `opts.delayCompensation ${delayCompensation} is beyond any signal this library handles`);
+  }
   const nSamples = readLayout(fn, 'audio', audio).n;
   if (nSamples < 1) fail(fn, 'audio must have at least one sample');
   const M = readLayout(fn, 'magnitudes', magnitudes);

@@ -30,8 +30,9 @@ export interface MelMatrix {
  */
 export function melWeightMatrix(nMels: number, bins: number, sampleRate: number, loHz: number, hiHz: number): MelMatrix {
   const fn = 'melWeightMatrix';
-  checkInteger(fn, 'nMels', nMels, 1);
-  checkInteger(fn, 'bins', bins, 2);
+  checkSize(fn, 'nMels', nMels, 1);
+  checkSize(fn, 'bins', bins, 2);
+  if (nMels * bins > 2 ** 26) fail(fn, `a ${bins} × ${nMels} mel matrix is larger than the 2^26 weights supported`);
   checkPositive(fn, 'sampleRate', sampleRate);
   checkNumber(fn, 'loHz', loHz);
   checkNumber(fn, 'hiHz', hiHz);
@@ -194,7 +195,7 @@ function logMelVjpImpl(fn: string, g: Frames, x: Float64Array, opts: LogMelOptio
 }
 
 /** ḡ/v for v ≥ 0 (0 where v = 0), finite: clamped to ±MAX_VALUE where the quotient overflows. */
-export function logGrad(g: number, v: number): number {
+function logGrad(g: number, v: number): number {
   if (!(v > 0)) return 0;
   const q = g / v;
   if (q - q === 0) return q;
@@ -236,6 +237,7 @@ export function dctII(x: Frames, nOut: number): Frames {
 export function dctIIVjp(g: Frames, x: Frames): Frames {
   const L = readLayout('dctIIVjp', 'x', x);
   const G = readLayout('dctIIVjp', 'g', g);
+  if (G.n !== L.n || G.c > L.c || G.c < 1) fail('dctIIVjp', `g must be [${L.n}, nOut ≤ ${L.c}] like dctII's output for x (got [${G.n}, ${G.c}])`);
   const N = L.c;
   const nOut = G.c;
   const C = dctTable(N, nOut);

@@ -49,11 +49,13 @@ const windows = new Map<string, Float64Array>();
  * option keys the caller accepts (default: the STFT's own).
  */
 export function stftGeometry(fn: string, N: number, opts: StftOptions = {}, keys: readonly string[] = STFT_KEYS): StftGeometry {
+  checkSize(fn, 'N', N, 0);
   const { frameSize = 2048, overlap = 0.75, padEnd = true, center = false, window = 'hann' } = readOptions(fn, opts, keys);
   checkSize(fn, 'opts.frameSize', frameSize, 1);
   checkNumber(fn, 'opts.overlap', overlap);
   if (!(overlap >= 0 && overlap < 1)) fail(fn, `opts.overlap must be in [0, 1) (got ${overlap})`);
   const hop = opts.hop ?? Math.floor(frameSize * (1 - overlap));
+  if (opts.hop !== undefined) checkSize(fn, 'opts.hop', hop, 1);
   if (!Number.isInteger(hop) || hop < 1) fail(fn, `the hop must be a positive integer (got ${hop}); check opts.hop or opts.overlap`);
   const fftSize = opts.fftSize ?? nextPowerOfTwo(Math.max(2, frameSize));
   if (typeof fftSize !== 'number' || !isPowerOfTwo(fftSize) || fftSize < 2) fail(fn, `opts.fftSize must be a power of two >= 2 (got ${fftSize})`);

@@ -83,6 +83,7 @@ export function ddspOptimizer(opts: { learningRate?: number; decaySteps?: number
   checkPositive('ddspOptimizer', 'opts.learningRate', learningRate);
   checkInteger('ddspOptimizer', 'opts.decaySteps', decaySteps, 1);
   checkPositive('ddspOptimizer', 'opts.decayRate', decayRate);
+  if (decayRate > 1) fail('ddspOptimizer', `opts.decayRate must be in (0, 1] (got ${decayRate}): the rate decays`);
   checkPositive('ddspOptimizer', 'opts.clipNorm', clipNorm);
   return compose(
     clipByGlobalNorm(clipNorm),

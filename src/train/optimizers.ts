@@ -3,7 +3,7 @@
  * returns `[updates, newState]`; apply with {@link applyUpdates}. Nothing is mutated, so a
  * state can be kept, copied or checkpointed freely.
  */
-import { checkBoolean, checkNumber, checkPositive, fail, readOptions } from '../core/errors.ts';
+import { checkBoolean, checkNumber, checkPositive, fail, readOptions, within } from '../core/errors.ts';
 import { treeDot, treeLeaves, treeMap, treeScale, zerosLike, type Params, type Tree } from '../core/tree.ts';
 import type { Schedule } from './schedules.ts';
 
@@ -28,11 +28,13 @@ function checkGrads(fn: string, grads: Params): void {
 
 /** params + updates. */
 export function applyUpdates<P extends Params>(params: P, updates: Params): P {
-  return treeMap(([p, u]) => {
+  if (typeof params !== 'object' || params === null) fail('applyUpdates', `params must be a record of parameters (got ${params === null ? 'null' : typeof params})`);
+  if (typeof updates !== 'object' || updates === null) fail('applyUpdates', `updates must be a record like params (got ${updates === null ? 'null' : typeof updates})`);
+  return within('applyUpdates', () => treeMap(([p, u]) => {
     const out = new Float64Array(p.length);
     for (let i = 0; i < p.length; i++) out[i] = p[i] + u[i];
     return out;
-  }, [params, updates]) as P;
+  }, [params, updates])) as P;
 }
 
 export interface SgdOptions {
@@ -141,7 +143,8 @@ export function adam(opts: AdamOptions = {}): GradientTransformation<AdamState> 
 
 /** √(Σ g²) over every leaf of a tree. */
 export function globalNorm(t: Tree): number {
-  return Math.sqrt(treeDot(t, t));
+  if (typeof t !== 'object' || t === null) fail('globalNorm', `t must be a tree of Float64Arrays (got ${t === null ? 'null' : typeof t})`);
+  return Math.sqrt(within('globalNorm', () => treeDot(t, t)));
 }
 
 /**

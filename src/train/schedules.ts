@@ -1,5 +1,5 @@
 /** Learning-rate schedules: functions from the step count (0-based) to a rate. */
-import { checkBoolean, checkInteger, checkPositive, readOptions } from '../core/errors.ts';
+import { checkBoolean, checkInteger, checkPositive, fail, readOptions } from '../core/errors.ts';
 
 export type Schedule = (step: number) => number;
 
@@ -26,6 +26,7 @@ export function exponentialDecay(opts: ExponentialDecayOptions): Schedule {
   checkPositive('exponentialDecay', 'opts.initial', initial);
   checkInteger('exponentialDecay', 'opts.decaySteps', decaySteps, 1);
   checkPositive('exponentialDecay', 'opts.decayRate', decayRate);
+  if (decayRate > 1) fail('exponentialDecay', `opts.decayRate must be in (0, 1] (got ${decayRate}): the rate decays`);
   checkBoolean('exponentialDecay', 'opts.staircase', staircase);
   return (step) => {
     const e = step / decaySteps;

@@ -21,8 +21,8 @@ describe('parameter trees', () => {
     expect(s.m.get(1, 1)).toBe(8);
   });
   it('name the path where structures differ', () => {
-    expect(() => treeAdd(a, { ...b, w: f64(1) })).toThrow("treeMap: leaf '/w' has size 1 in tree 1 and 2 in tree 0");
-    expect(() => treeAdd(a, { w: b.w } as never)).toThrow("treeMap: tree 1 has no key '/b'");
+    expect(() => treeAdd(a, { ...b, w: f64(1) })).toThrow("treeAdd: leaf '/w' has size 1 in b and 2 in a");
+    expect(() => treeAdd(a, { w: b.w } as never)).toThrow("treeAdd: b has no key '/b'");
   });
   it('sparse cotangents add over the union of keys, undefined is zero, and densify fills zeros', () => {
     const s = addCotangents({ w: f64(1, 1) }, { b: { c: f64(2) } });

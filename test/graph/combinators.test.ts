@@ -17,7 +17,7 @@ describe('seq / chain', () => {
     expect(f.forward(f64(1, 2), {})).toEqual(f64(45));
     expect(r.value).toBe(45);
     expect(Array.from(r.grad.w as Float64Array)).toEqual([18, 36]); // 18·w
-    expect(chain).toBe(seq);
+    expect(chain(param('w'), nodes.scale(3), square, total).forward(undefined as never, { w: f64(1, 2) })).toEqual(f64(45)); // chain ≡ seq
   });
   it('rejects things that are not nodes', () => {
     expect(() => seq(square, {} as never)).toThrow('seq: argument 1 is not a Node');
@@ -49,7 +49,7 @@ describe('par and pick', () => {
     const y = par({ f0: nodes.hzToMidi(), amp: pick('db') }).forward(x, {}) as { f0: Float64Array; amp: Float64Array };
     expect(y.f0[0]).toBeCloseTo(69, 12);
     expect(y.amp[0]).toBe(-20);
-    expect(() => pick('amp/gain').forward(x, {})).toThrow("pick: input has no 'amp/gain' (missing 'gain')");
+    expect(() => pick('amp/gain').forward(x, {})).toThrow("pick: input has no path 'amp/gain' (missing 'gain')");
   });
   it('pick sends its cotangent only to the picked path', () => {
     const node = seq(pick('a/b'), total);

@@ -49,7 +49,7 @@ describe('encodeWav', () => {
   });
   it('clips pcm16 to full scale and rejects NaN, mismatched channels and bad rates', () => {
     expect(Array.from(decodeWav(encodeWav(Float64Array.of(2, -2), 8000, { format: 'pcm16' })).channels[0])).toEqual([32767 / 32768, -32767 / 32768]);
-    expect(() => encodeWav(Float64Array.of(NaN), 8000)).toThrow('encodeWav: channel 0[0] is NaN');
+    expect(() => encodeWav(Float64Array.of(NaN), 8000)).toThrow('encodeWav: channels[0] is NaN');
     expect(() => encodeWav([new Float64Array(2), new Float64Array(3)], 8000)).toThrow('encodeWav: channels must have the same length');
     expect(() => encodeWav(new Float64Array(2), 0)).toThrow('encodeWav: sampleRate must be an integer >= 1 (got 0)');
   });

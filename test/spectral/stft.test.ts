@@ -92,7 +92,7 @@ describe('stft and spectrograms', () => {
   });
   it('rejects bad sizes, hops and too-short signals', () => {
     expect(() => stft(new Float64Array(100), { frameSize: 64, fftSize: 96 })).toThrow('stft: opts.fftSize must be a power of two >= 2 (got 96)');
-    expect(() => stft(new Float64Array(100), { frameSize: 64, hop: 0 })).toThrow('stft: the hop must be a positive integer (got 0)');
+    expect(() => stft(new Float64Array(100), { frameSize: 64, hop: 0 })).toThrow('stft: opts.hop must be an integer >= 1 (got 0)');
     expect(() => stft(new Float64Array(10), { frameSize: 64, padEnd: false })).toThrow('stft: the signal (10 samples) is shorter than one frame of 64');
   });
 });

@@ -1,0 +1,352 @@
+/**
+ * A fuzz template for every function the package exports (see harness.ts). Keys are export
+ * paths as a user reaches them: `spectral.stft`, `core.expSigmoid`, `harmonic` (the node),
+ * `nodes.expSigmoid`. A forward op and its VJP are registered together by `pair`, the VJP's
+ * cotangent shaped like the forward's output on the same valid arguments.
+ */
+import * as ddsp from '../../src/index.ts';
+import type { Rng } from '../../src/check/rng.ts';
+import type { Node } from '../../src/graph/node.ts';
+import {
+  bool, choice, cot, count, fixed, fixedSig, fn, fr, int, number, opts, optsMin, pos, positive, record, sig, size, str,
+  type Arg, type Template,
+} from './harness.ts';
+
+type F = (...a: unknown[]) => unknown;
+
+/** The function at an export path. */
+export function exportAt(path: string): F {
+  let v: unknown = ddsp;
+  for (const k of path.split('.')) v = (v as Record<string, unknown>)[k];
+  return v as F;
+}
+
+export const templates: Record<string, Template> = {};
+
+function add(path: string, args: (r: Rng) => Arg[], extra: Partial<Template> = {}): void {
+  templates[path] = { args, ...extra };
+}
+
+/** Register `path` and `path + 'Vjp'`; the VJP takes a cotangent named `g` first, then the same arguments. */
+function pair(path: string, args: (r: Rng) => Arg[], g = 'gy', extra: Partial<Template> = {}): void {
+  add(path, args, extra);
+  add(`${path}Vjp`, (r) => {
+    const a = args(r);
+    const y = exportAt(path)(...a.map((x) => x.value));
+    return [cot(g, r, y), ...a];
+  }, extra);
+}
+
+const N = 32;
+const unit = (r: Rng) => [sig('x', r, N)];
+const skip = (why: string): Template => ({ args: () => [], skip: why });
+
+// ---- core --------------------------------------------------------------------------------
+const helper = 'a throwing helper for writing ops: it raises DdspError for whatever name it is given, by design';
+for (const k of ['checkBoolean', 'checkFiniteValues', 'checkInteger', 'checkNumber', 'checkOneOf', 'checkPositive', 'checkSameLength',
+  'checkSignal', 'checkSize', 'fail', 'readOptions', 'optionKeys', 'within', 'readLayout', 'wrapLike', 'contiguous']) {
+  templates[`core.${k}`] = skip(helper);
+}
+templates.DdspError = skip('the error class');
+templates['core.DdspError'] = skip('the error class');
+add('core.nearestKey', () => [str('key', 'sampleRat'), fixed('valid', ['sampleRate', 'nSamples'])], { total: true });
+add('core.sigmoid', () => [number('x', 0.3)], { total: true });
+add('core.softplusScalar', () => [number('x', 0.3)], { total: true });
+add('core.isNdArray', () => [fixed('x', 1)], { total: true });
+add('core.isLeaf', () => [fixed('x', 1)], { total: true });
+add('frames', (r) => [sig('data', r, 12), count('nFrames', 3), size('channels', 4)], { passthrough: true });
+add('core.frames', (r) => [sig('data', r, 12), count('nFrames', 3), size('channels', 4)], { passthrough: true });
+const tree = (r: Rng) => ({ a: sig('a', r, 4).value as Float64Array, b: { c: sig('c', r, 3).value as Float64Array } });
+add('core.leafData', (r) => [sig('x', r, 4)], { passthrough: true });
+add('core.treeMap', (r) => [fn('f', ([a]: Float64Array[]) => a.map((v) => 2 * v)), fixed('trees', [tree(r)])]);
+add('core.zerosLike', (r) => [record('x', tree(r))]);
+add('core.treeScale', (r) => [record('x', tree(r)), number('s', 2)]);
+add('core.treeAdd', (r) => { const t = tree(r); return [record('a', t), record('b', tree(r))]; });
+add('core.treeDot', (r) => [record('a', tree(r)), record('b', tree(r))]);
+add('core.treeLeaves', (r) => [record('x', tree(r))]);
+add('core.treeSize', (r) => [record('x', tree(r))]);
+add('core.addCotangents', (r) => [fixed('a', tree(r)), fixed('b', tree(r))]);
+add('core.densify', (r) => [fixed('c', { a: sig('a', r, 4).value }), record('like', tree(r))]);
+
+pair('core.expSigmoid', (r) => [sig('x', r, N, 5), opts([positive('exponent', 10), number('maxValue', 2), number('threshold', 1e-7)])]);
+pair('core.symExpSigmoid', (r) => [sig('x', r, N, 5), opts([number('width', 8)])]);
+pair('core.softplus', (r) => [sig('x', r, N, 5)]);
+pair('core.softLimit', (r) => [sig('x', r, N, 3), opts([number('xMin', 0), number('xMax', 1)])]);
+pair('core.logScale', (r) => [sig('x', r, N), opts([positive('minX', 1, false), positive('maxX', 100, false)], false)]);
+pair('core.safeLog', (r) => [sig('x', r, N), opts([positive('eps', 1e-5)])]);
+pair('core.safeDivide', (r) => [sig('n', r, N), pos('d', r, N), opts([positive('eps', 1e-7)])]);
+pair('core.midiToHz', (r) => [sig('m', r, N, 100), opts([bool('midiZeroSilence', false)])], 'gf');
+pair('core.hzToMidi', (r) => [pos('f', r, N, 20, 8000)], 'gm');
+pair('core.unitToMidi', (r) => [sig('u', r, N), opts([number('midiMin', 20), number('midiMax', 90), bool('clip', false)])], 'gm');
+pair('core.midiToUnit', (r) => [sig('m', r, N, 100), opts([number('midiMin', 20), number('midiMax', 90), bool('clip', false)])], 'gu');
+pair('core.unitToHz', (r) => [sig('u', r, N), opts([number('hzMin', 20, false), positive('hzMax', 8000, false), bool('clip', false)], false)], 'gf');
+pair('core.hzToUnit', (r) => [pos('f', r, N, 20, 8000), opts([number('hzMin', 20, false), positive('hzMax', 8000, false), bool('clip', false)], false)], 'gu');
+pair('core.powerToDb', (r) => [pos('p', r, N, 0, 10), opts([number('refDb', 0), positive('rangeDb', 80)])], 'gdb');
+pair('core.amplitudeToDb', (r) => [sig('a', r, N), opts([number('refDb', 0), positive('rangeDb', 80)])], 'gdb');
+pair('core.dbToPower', (r) => [sig('db', r, N, 60)], 'gp');
+pair('core.dbToAmplitude', (r) => [sig('db', r, N, 60)], 'ga');
+for (const k of ['add', 'sub', 'mul']) pair(`core.${k}`, (r) => [sig('a', r, N), sig('b', r, N)]);
+pair('core.scale', (r) => [sig('x', r, N), number('s', 1.5)]);
+pair('core.sumAll', (r) => [sig('x', r, N)]);
+pair('core.mean', (r) => [sig('x', r, N)]);
+pair('core.cumsum', (r) => [fr('x', r, 8, 3)]);
+pair('core.reverseCumsum', (r) => [fr('x', r, 8, 3)]);
+pair('core.diff', (r) => [sig('x', r, N)]);
+pair('core.centerCrop', (r) => [sig('x', r, N), size('frameSize', 8)]);
+add('core.pad', (r) => [fr('x', r, 8, 2), count('before', 2), count('after', 3), opts([number('value', 0)])]);
+add('core.padVjp', (r) => [fr('gy', r, 13, 2), fr('x', r, 8, 2), count('before', 2), count('after', 3)]);
+add('core.crop', (r) => [fr('x', r, 8, 2), count('before', 2), count('after', 3)]);
+add('core.cropVjp', (r) => [fr('gy', r, 3, 2), fr('x', r, 8, 2), count('before', 2), count('after', 3)]);
+pair('core.resample', (r) => [fr('x', r, 5, 2), size('nOut', 20), opts([choice('method', 'linear'), bool('addEndpoint', true)])]);
+pair('core.upsampleWithWindows', (r) => [fr('x', r, 5, 2), size('nOut', 20), opts([bool('addEndpoint', true)])]);
+
+// ---- spectral ----------------------------------------------------------------------------
+const stftKeys = () => [size('frameSize', 64), number('overlap', 0.75), size('hop', 16), size('fftSize', 64), bool('padEnd', true), bool('center', false), choice('window', 'hann')];
+const audio = (r: Rng, n = 256) => sig('x', r, n);
+pair('spectral.stft', (r) => [audio(r), opts(stftKeys())]);
+pair('spectral.magnitudeSpectrogram', (r) => [audio(r), opts(stftKeys())]);
+pair('spectral.powerSpectrogram', (r) => [audio(r), opts(stftKeys())]);
+pair('spectral.logMagnitudeSpectrogram', (r) => [audio(r), opts([...stftKeys(), positive('eps', 1e-5)])]);
+add('spectral.stftGeometry', () => [fixed('fn', 'myOp'), count('N', 256), opts(stftKeys())], { name: 'myOp' });
+add('spectral.rfft', (r) => [sig('x', r, 16), size('n', 32, true)]);
+add('spectral.rfftVjp', (r) => [fixed('g', { re: sig('re', r, 17).value, im: sig('im', r, 17).value }), sig('x', r, 16), size('n', 32, true)]);
+add('spectral.irfft', (r) => [fixed('X', { re: sig('re', r, 17).value, im: sig('im', r, 17).value })]);
+add('spectral.irfftVjp', (r) => [sig('g', r, 32), fixed('X', { re: sig('re', r, 17).value, im: sig('im', r, 17).value })]);
+templates['spectral.rfftInto'] = skip('a low-level FFT kernel writing into a caller-owned buffer, wrapped by rfft (fuzzed)');
+templates['spectral.irfftInto'] = skip('a low-level FFT kernel writing into a caller-owned buffer, wrapped by irfft (fuzzed)');
+add('spectral.isPowerOfTwo', () => [fixed('n', 64)], { total: true });
+add('spectral.nextPowerOfTwo', () => [number('n', 100)]);
+add('spectral.hannWindow', () => [size('n', 16), opts([bool('periodic', true)])]);
+add('spectral.frameCount', () => [fixed('fn', 'myOp'), count('N', 100), size('frameSize', 16), size('hop', 8), opts([bool('padEnd', false), count('padLeft', 0)])], { name: 'myOp' });
+pair('spectral.frame', (r) => [sig('x', r, 64), size('frameSize', 16), size('hop', 8), opts([bool('padEnd', true), count('padLeft', 4)])], 'g');
+pair('spectral.overlapAdd', (r) => [fr('frames', r, 7, 16), size('hop', 8), opts([count('length', 60), count('padLeft', 2)])], 'g');
+add('spectral.melWeightMatrix', () => [size('nMels', 8), size('bins', 33), positive('sampleRate', 16000), number('loHz', 0), number('hiHz', 8000)]);
+const melM = () => ddsp.spectral.melWeightMatrix(8, 33, 16000, 0, 8000);
+add('spectral.applyMel', (r) => [fr('spec', r, 5, 33, 0, 1), fixed('M', melM())]);
+add('spectral.applyMelVjp', (r) => [fr('g', r, 5, 8), fixed('M', melM())]);
+add('spectral.hzToMelHtk', () => [number('hz', 440)], { total: true });
+add('spectral.aWeightingDb', () => [number('f', 1000), number('minDb', -80, true)], { total: true });
+const melKeys = () => [...stftKeys(), positive('sampleRate', 16000), size('nMels', 8), number('loHz', 0), number('hiHz', 8000)];
+pair('spectral.melSpectrogram', (r) => [audio(r), opts(melKeys())], 'g');
+pair('spectral.logMelSpectrogram', (r) => [audio(r), opts([...melKeys(), positive('eps', 1e-5)])], 'g');
+pair('spectral.mfcc', (r) => [audio(r), opts([...melKeys(), positive('eps', 1e-5), size('nMfcc', 5)])], 'g');
+pair('spectral.dctII', (r) => [fr('x', r, 4, 8), size('nOut', 5)], 'g', {});
+templates['spectral.dctIIVjp'] = { args: (r) => [fr('g', r, 4, 5), fr('x', r, 4, 8)] };
+pair('spectral.loudness', (r) => [audio(r, 512), opts([positive('sampleRate', 16000), positive('frameRate', 250), size('nFft', 128), positive('rangeDb', 80), number('refDb', 0), choice('convention', 'v3')])]);
+const rmsKeys = () => [positive('sampleRate', 16000), positive('frameRate', 250), size('frameSize', 128), choice('padding', 'center')];
+pair('spectral.rmsEnergy', (r) => [audio(r, 512), opts(rmsKeys())]);
+pair('spectral.powerDb', (r) => [audio(r, 512), opts([...rmsKeys(), number('refDb', 0), positive('rangeDb', 80)])]);
+add('spectral.yin', (r) => [audio(r, 1024), opts([positive('sampleRate', 16000), positive('frameRate', 250), positive('fMin', 100), positive('fMax', 2000), positive('threshold', 0.15), size('frameLength', 401)])]);
+add('spectral.firLayout', () => [size('nBands', 33), int('windowSize', 17, true)]);
+pair('spectral.frequencyImpulseResponse', (r) => [fr('magnitudes', r, 4, 33, 0, 1), opts([int('windowSize', 17)])], 'gIr');
+add('spectral.checkBlocks', () => [fixed('fn', 'myOp'), size('N', 64), size('F', 4)], { name: 'myOp' });
+pair('spectral.fftConvolve', (r) => [sig('audio', r, 64), fr('ir', r, 4, 9), opts([choice('padding', 'same'), int('delayCompensation', -1)])]);
+add('spectral.fftConvolveStream', (r) => [sig('audio', r, 64), fr('ir', r, 4, 9), { ...fixedSig('tail', new Float64Array(8)), optional: true }]);
+pair('spectral.frequencyFilter', (r) => [sig('audio', r, 64), fr('magnitudes', r, 4, 17, 0, 1), opts([int('windowSize', 9), choice('padding', 'same'), count('delayCompensation', 3)])]);
+
+// ---- synths ------------------------------------------------------------------------------
+const up = () => [size('nSamples', 64, false), positive('sampleRate', 16000), choice('ampResample', 'window'), bool('addEndpoint', true)];
+pair('synths.oscillatorBank', (r) => [fr('frequencies', r, 64, 3, 100, 4000), fr('amplitudes', r, 64, 3, 0, 1), opts([positive('sampleRate', 16000), fixedSig('initialPhase', Float64Array.of(0, 1, 2))])], 'gAudio', {
+  call: (f, v) => f(...v),
+});
+// oscillatorBankVjp takes the audio cotangent (the output is { audio, phase }).
+templates['synths.oscillatorBankVjp'] = { args: (r) => [sig('gAudio', r, 64), fr('frequencies', r, 64, 3, 100, 4000), fr('amplitudes', r, 64, 3, 0, 1), opts([positive('sampleRate', 16000)])] };
+pair('synths.normalizeHarmonics', (r) => [fr('distribution', r, 4, 6, 0, 1), pos('f0Hz', r, 4, 100, 2000), opts([positive('sampleRate', 16000)])]);
+add('synths.harmonicSynth', (r) => [pos('amplitude', r, 4, 0, 1), fr('distribution', r, 4, 5, 0, 1), pos('f0Hz', r, 4, 100, 1000), opts([...up(), number('initialPhase', 0.5)], false)]);
+add('synths.harmonicSynthVjp', (r) => [sig('gAudio', r, 64), pos('amplitude', r, 4, 0, 1), fr('distribution', r, 4, 5, 0, 1), pos('f0Hz', r, 4, 100, 1000), opts([...up(), number('initialPhase', 0.5)], false)]);
+add('synths.uniformNoise', () => [count('n', 16), int('state', 7, true)]);
+pair('synths.filteredNoise', (r) => [fr('magnitudes', r, 4, 17, 0, 1), opts([size('nSamples', 64, false), int('windowSize', 9), int('seed', 3), count('delayCompensation', 4)], false)]);
+add('synths.filteredNoiseStream', (r) => [fr('magnitudes', r, 4, 17, 0, 1), opts([size('nSamples', 64, false), int('windowSize', 9)], false), record('state', { rng: 3 })]);
+pair('synths.wavetableSynth', (r) => [pos('amplitude', r, 4, 0, 1), fr('wavetables', r, 4, 16), pos('f0Hz', r, 4, 100, 1000), opts([...up(), number('initialPhase', 0.25)], false)], 'gAudio');
+templates['synths.wavetableSynthVjp'] = { args: (r) => [sig('gAudio', r, 64), pos('amplitude', r, 4, 0, 1), fr('wavetables', r, 4, 16), pos('f0Hz', r, 4, 100, 1000), opts([...up(), number('initialPhase', 0.25)], false)] };
+add('synths.sinusoidalSynth', (r) => [fr('amplitudes', r, 4, 3, 0, 1), fr('frequencies', r, 4, 3, 100, 4000), opts([...up(), fixedSig('initialPhase', Float64Array.of(0, 1, 2))], false)]);
+add('synths.sinusoidalSynthVjp', (r) => [sig('gAudio', r, 64), fr('amplitudes', r, 4, 3, 0, 1), fr('frequencies', r, 4, 3, 100, 4000), opts([...up()], false)]);
+add('synths.harmonicToSinusoidal', (r) => [pos('amplitude', r, 4, 0, 1), fr('distribution', r, 4, 5, 0, 1), pos('f0Hz', r, 4, 100, 2000), opts([positive('sampleRate', 16000)])]);
+add('synths.harmonicToSinusoidalVjp', (r) => [fixed('g', { amplitudes: fr('a', r, 4, 5).value, frequencies: fr('f', r, 4, 5).value }), pos('amplitude', r, 4, 0, 1), fr('distribution', r, 4, 5, 0, 1), pos('f0Hz', r, 4, 100, 2000), opts([positive('sampleRate', 16000)])]);
+
+// ---- effects -----------------------------------------------------------------------------
+pair('effects.reverb', (r) => [sig('audio', r, 64), sig('ir', r, 16), opts([bool('addDry', true)])]);
+pair('effects.expDecayIr', (r) => [pos('gain', r, 1), sig('decay', r, 1), opts([size('irLength', 32), int('seed', 1)])], 'gIr');
+pair('effects.filteredNoiseIr', (r) => [fr('magnitudes', r, 4, 17, 0, 1), opts([size('irLength', 64), int('windowSize', 9), int('seed', 1)])], 'gIr');
+pair('effects.modDelay', (r) => [sig('audio', r, 64), pos('delay', r, 64, 0.5, 20), pos('gain', r, 64, 0, 1), opts([bool('addDry', true), positive('maxDelay', 40)])]);
+add('effects.modDelayPreset', () => [choice('kind', 'chorus', false), count('nSamples', 64), positive('sampleRate', 16000, true)]);
+const coefs = (n: number) => ddsp.effects.rbjBiquad('lowpass', new Float64Array(n).fill(1000), new Float64Array(n).fill(0.7), new Float64Array(n), { sampleRate: 16000 });
+pair('effects.biquad', (r) => [sig('x', r, 32), record('coefficients', coefs(32))]);
+pair('effects.onePole', (r) => [sig('x', r, 32), pos('b', r, 32, 0.1, 0.5), pos('a', r, 32, 0.1, 0.5)]);
+add('effects.rbjBiquad', (r) => [choice('type', 'peaking', false), pos('freqHz', r, 8, 100, 4000), pos('q', r, 8, 0.5, 2), sig('gainDb', r, 8, 12), opts([positive('sampleRate', 16000)])]);
+add('effects.rbjBiquadVjp', (r) => [record('g', coefs(8)), choice('type', 'peaking', false), pos('freqHz', r, 8, 100, 4000), pos('q', r, 8, 0.5, 2), sig('gainDb', r, 8, 12), opts([positive('sampleRate', 16000)])]);
+pair('effects.waveshaper', (r) => [sig('x', r, 32), record('params', { drive: 3, bias: 0.1, gain: 0.5 })]);
+pair('effects.compressor', (r) => [sig('x', r, 64), record('params', { threshold: -20, ratio: 4, knee: 6, makeup: 3 }), opts([positive('sampleRate', 16000), positive('attackMs', 5), positive('releaseMs', 50)])]);
+pair('effects.firFilter', (r) => [sig('audio', r, 64), fr('magnitudes', r, 4, 17, 0, 1), opts([int('windowSize', 9)])]);
+pair('effects.mix', (r) => [sig('a', r, 32), sig('b', r, 32), pos('m', r, 32, 0.05, 0.95)]);
+pair('effects.sincFilter', (r) => [sig('audio', r, 64), positive('cutoff', 0.3), opts([size('windowSize', 16), bool('highPass', false)])]);
+add('effects.sincImpulseResponse', () => [positive('cutoff', 0.3), opts([size('windowSize', 16), bool('highPass', false)])]);
+const bands = (r: Rng) => [{ type: 'peaking', freqHz: pos('f', r, 32, 500, 2000).value, q: pos('q', r, 32, 0.5, 2).value, gainDb: sig('g', r, 32, 6).value }];
+pair('effects.parametricEq', (r) => [sig('audio', r, 32), record('bands', bands(r)), opts([positive('sampleRate', 16000)])]);
+
+// ---- losses ------------------------------------------------------------------------------
+pair('losses.meanDifference', (r) => [sig('target', r, N), sig('value', r, N), opts([choice('lossType', 'L2'), fixedSig('weights', new Float64Array(N).fill(0.5))])], 'g');
+const slKeys = () => [fixed('fftSizes', [64, 32]), choice('lossType', 'L1'), number('magWeight', 1), number('logmagWeight', 1), number('deltaTimeWeight', 0.5),
+  number('deltaFreqWeight', 0.5), number('cumsumFreqWeight', 0.1), number('loudnessWeight', 0), number('convergenceWeight', 0.1), number('logMelWeight', 0),
+  number('overlap', 0.75), positive('sampleRate', 16000), size('nMels', 8)];
+pair('losses.spectralLoss', (r) => [sig('target', r, 256), sig('value', r, 256), opts(slKeys())], 'g');
+add('losses.makeSpectralLoss', (r) => [sig('target', r, 256), opts(slKeys())], {
+  call: (f, v) => (f(...v) as { valueAndGrad: (x: Float64Array) => unknown }).valueAndGrad(v[0] as Float64Array),
+});
+
+// ---- io ----------------------------------------------------------------------------------
+const wavBytes = () => ddsp.io.encodeWav(Float64Array.of(0.1, -0.2, 0.3, 0), 16000, { format: 'pcm16' });
+add('io.decodeWav', () => [fixed('bytes', wavBytes()), ], {});
+templates['io.decodeWav'].args = () => [{ name: 'bytes', kind: 'record', value: wavBytes() }];
+add('io.encodeWav', (r) => [sig('channels', r, 16), size('sampleRate', 16000), opts([choice('format', 'pcm16')])]);
+add('io.toMono', (r) => [fixed('channels', [sig('a', r, 8).value, sig('b', r, 8).value])]);
+add('io.readWav', () => [str('path', '/nonexistent/ddsp-fuzz.wav')], { call: async (f, v) => { try { return await f(...v); } catch (e) { if ((e as Error).message.includes('cannot read')) return null; throw e; } } });
+add('io.writeWav', (r) => [fixed('path', `${process.env.TMPDIR ?? '/tmp'}/ddsp-fuzz/out.wav`), sig('channels', r, 16), size('sampleRate', 16000), opts([choice('format', 'float32')])]);
+add('io.crc32', () => [record('bytes', Uint8Array.of(1, 2, 3))]);
+add('io.encodePng', () => [record('rgb', new Uint8Array(2 * 3 * 3).fill(100)), size('width', 2), size('height', 3)]);
+add('io.lossCurveSvg', (r) => [pos('losses', r, 50, 0.01, 10), opts([str('title', 'loss'), size('width', 640), size('height', 360)])], { arrayLike: ['losses'] });
+add('io.spectrogramImage', (r) => [fixed('specs', [fr('a', r, 6, 5).value, fr('b', r, 6, 4).value]), opts([positive('rangeDb', 80), count('gap', 4)])]);
+
+// ---- train -------------------------------------------------------------------------------
+const grads = (r: Rng) => ({ w: sig('w', r, 4).value as Float64Array });
+const runOpt = (f: F, v: unknown[]) => {
+  const t = f(...v) as { init: (p: unknown) => unknown; update: (g: unknown, s: unknown, p: unknown) => [unknown, unknown] };
+  const p = { w: Float64Array.of(1, 2, 3, 4) };
+  return t.update({ w: Float64Array.of(0.1, -0.2, 0.3, 0.5) }, t.init(p), p)[0];
+};
+add('train.adam', () => [opts([positive('learningRate', 0.01), number('b1', 0.9), number('b2', 0.999), positive('eps', 1e-7)])], { call: runOpt });
+add('train.sgd', () => [opts([positive('learningRate', 0.01, false), number('momentum', 0.5), bool('nesterov', false)], false)], { call: runOpt });
+add('train.clipByGlobalNorm', () => [positive('maxNorm', 1)], { call: runOpt });
+add('train.compose', () => [fixed('argument 0', ddsp.train.sgd({ learningRate: 0.1 })), record('argument 1', ddsp.train.adam())], { call: runOpt });
+add('train.ddspOptimizer', () => [opts([positive('learningRate', 3e-4), int('decaySteps', 100), positive('decayRate', 0.98), positive('clipNorm', 3)])], { call: runOpt });
+add('train.applyUpdates', (r) => [record('params', grads(r)), record('updates', grads(r))]);
+add('train.globalNorm', (r) => [record('t', grads(r))]);
+add('train.constantSchedule', () => [positive('rate', 0.1)], { call: (f, v) => (f(...v) as (s: number) => number)(3) });
+add('train.exponentialDecay', () => [opts([positive('initial', 0.1, false), int('decaySteps', 10, false), positive('decayRate', 0.5, false), bool('staircase', false)], false)], {
+  call: (f, v) => (f(...v) as (s: number) => number)(20),
+});
+const vg = (p: { w: Float64Array }) => ({ value: p.w.reduce((s, v) => s + v * v, 0), grad: { w: p.w.map((v) => 2 * v) } });
+add('train.fit', () => [opts([fn('valueAndGrad', vg), record('params', { w: Float64Array.of(1, -1) }), record('optimizer', ddsp.train.sgd({ learningRate: 0.1 })), size('steps', 5), fn('onProgress', () => undefined), int('logEvery', 2)].map((k) => ({ ...k, optional: !['valueAndGrad', 'params', 'optimizer', 'steps'].includes(k.name) })), false)]);
+add('train.logProgress', () => [{ ...fn('write', () => undefined), optional: true }], { call: (f, v) => (f(...v) as (p: unknown) => void)({ step: 1, steps: 2, loss: 0.5, stepsPerSecond: 10 }) });
+
+// ---- gradient checking and rng ----------------------------------------------------------
+const sp = (x: Float64Array) => ddsp.core.softplus(x);
+const spV = (g: Float64Array, x: Float64Array) => ddsp.core.softplusVjp(g, x);
+const checkKeys = () => [size('directions', 2), int('seed', 1), positive('eps', 1e-6), positive('rtol', 1e-5), positive('atol', 1e-8), choice('order', 2 as unknown as string)];
+add('checkVjp', (r) => [fn('f', sp), fn('vjp', spV), sig('x', r, 8), optsMin(checkKeys())]);
+add('checkNodeVjp', (r) => [record('node', ddsp.nodes.softplus()), sig('x', r, 8), record('params', {}), optsMin(checkKeys())]);
+add('checkAdjoint', (r) => [fn('forward', ddsp.core.cumsum), fn('adjoint', ddsp.core.reverseCumsum), sig('x', r, 8), opts([size('directions', 2), int('seed', 1), positive('rtol', 1e-12), number('atol', 0)])]);
+add('rng', () => [int('seed', 42)], { call: (f, v) => (f(...v) as { uniform: () => number }).uniform() });
+
+// ---- graph: combinators and nodes -------------------------------------------------------
+/** A cotangent shaped like `y` with values in [−1, 1]. */
+function unitLike(y: unknown): unknown {
+  if (y instanceof Float64Array) return y.map((_, i) => Math.sin(i + 1));
+  if (typeof y === 'object' && y !== null && 'shape' in y && 'data' in y) {
+    const f = y as { shape: number[]; data: Float64Array };
+    return ddsp.frames(f.data.map((_, i) => Math.sin(i + 1)), f.shape[0], f.shape[1]);
+  }
+  if (Array.isArray(y)) return y.map(unitLike);
+  if (typeof y === 'object' && y !== null) return Object.fromEntries(Object.entries(y).map(([k, v]) => [k, unitLike(v)]));
+  return y;
+}
+
+/** Build the node from the factory arguments, then run forward, vjp and the pullback on `input`. */
+function runNode(nFactoryArgs: number) {
+  return (f: F, v: unknown[]) => {
+    const node = f(...v.slice(0, nFactoryArgs)) as Node;
+    const [x, params] = [v[nFactoryArgs], v[nFactoryArgs + 1] ?? {}];
+    const y = node.forward(x as never, params as never);
+    const [y2, back] = node.vjp(x as never, params as never);
+    return [y, y2, back(unitLike(y2) as never)];
+  };
+}
+const nodeT = (factory: (r: Rng) => Arg[], input: (r: Rng) => Arg, params?: (r: Rng) => Arg, name?: string): Template => {
+  const t: Template = {
+    args: (r) => {
+      const a = factory(r);
+      return [...a, input(r), ...(params ? [params(r)] : [])];
+    },
+    call: (f, v) => runNode(v.length - 1 - (params ? 1 : 0))(f, v),
+    dataArgs: ['x', 'params'],
+  };
+  if (name) t.name = name;
+  return t;
+};
+const x32 = (r: Rng) => sig('x', r, N);
+templates['nodes.expSigmoid'] = nodeT(() => [opts([positive('exponent', 10), number('maxValue', 2), number('threshold', 1e-7)])], x32, undefined, 'expSigmoid');
+templates['nodes.symExpSigmoid'] = nodeT(() => [opts([number('width', 8)])], x32, undefined, 'symExpSigmoid');
+templates['nodes.softplus'] = nodeT(() => [], x32, undefined, 'softplus');
+templates['nodes.softLimit'] = nodeT(() => [opts([number('xMin', 0), number('xMax', 1)])], x32, undefined, 'softLimit');
+templates['nodes.logScale'] = nodeT(() => [opts([positive('minX', 1, false), positive('maxX', 100, false)], false)], x32, undefined, 'logScale');
+templates['nodes.safeLog'] = nodeT(() => [opts([positive('eps', 1e-5)])], x32, undefined, 'safeLog');
+templates['nodes.safeDivide'] = nodeT(() => [opts([positive('eps', 1e-7)])], (r) => fixed('x', [sig('n', r, 8).value, pos('d', r, 8).value]), undefined, 'safeDivide');
+templates['nodes.midiToHz'] = nodeT(() => [opts([bool('midiZeroSilence', false)])], x32, undefined, 'midiToHz');
+templates['nodes.hzToMidi'] = nodeT(() => [], (r) => pos('f', r, 8, 20, 4000), undefined, 'hzToMidi');
+templates['nodes.unitToMidi'] = nodeT(() => [opts([number('midiMin', 20), number('midiMax', 90), bool('clip', false)])], x32, undefined, 'unitToMidi');
+templates['nodes.midiToUnit'] = nodeT(() => [opts([number('midiMin', 20), number('midiMax', 90), bool('clip', false)])], x32, undefined, 'midiToUnit');
+templates['nodes.unitToHz'] = nodeT(() => [opts([number('hzMin', 20, false), positive('hzMax', 8000, false), bool('clip', false)], false)], x32, undefined, 'unitToHz');
+templates['nodes.hzToUnit'] = nodeT(() => [opts([number('hzMin', 20, false), positive('hzMax', 8000, false), bool('clip', false)], false)], (r) => pos('f', r, 8, 20, 4000), undefined, 'hzToUnit');
+templates['nodes.powerToDb'] = nodeT(() => [opts([number('refDb', 0), positive('rangeDb', 80)])], (r) => pos('p', r, 8, 0, 4), undefined, 'powerToDb');
+templates['nodes.amplitudeToDb'] = nodeT(() => [opts([number('refDb', 0), positive('rangeDb', 80)])], x32, undefined, 'amplitudeToDb');
+templates['nodes.dbToPower'] = nodeT(() => [], x32, undefined, 'dbToPower');
+templates['nodes.dbToAmplitude'] = nodeT(() => [], x32, undefined, 'dbToAmplitude');
+for (const k of ['add', 'sub', 'mul']) templates[`nodes.${k}`] = nodeT(() => [], (r) => fixed('x', [sig('a', r, 8).value, sig('b', r, 8).value]), undefined, k);
+templates['nodes.scale'] = nodeT(() => [number('s', 2)], x32, undefined, 'scale');
+for (const k of ['sumAll', 'mean', 'cumsum', 'reverseCumsum', 'diff']) templates[`nodes.${k}`] = nodeT(() => [], x32, undefined, k);
+templates['nodes.resample'] = nodeT(() => [size('nOut', 64), opts([choice('method', 'linear'), bool('addEndpoint', true)])], x32, undefined, 'resample');
+templates['nodes.upsampleWithWindows'] = nodeT(() => [size('nOut', 64), opts([bool('addEndpoint', true)])], x32, undefined, 'upsampleWithWindows');
+templates['nodes.pad'] = nodeT(() => [count('before', 2), count('after', 1), opts([number('value', 0)])], x32, undefined, 'pad');
+templates['nodes.crop'] = nodeT(() => [count('before', 2), count('after', 1)], x32, undefined, 'crop');
+
+const hRaw = (r: Rng) => fixed('x', { amplitudes: sig('a', r, 4).value, harmonicDistribution: fr('d', r, 4, 5).value, f0Hz: pos('f', r, 4, 100, 1000).value });
+templates.harmonic = nodeT(() => [opts([...up(), number('initialPhase', 0), choice('scaleFn', 'expSigmoid'), bool('normalizeBelowNyquist', true)], false)], hRaw);
+templates.harmonicControls = nodeT(() => [opts([...up(), choice('scaleFn', 'expSigmoid'), bool('normalizeBelowNyquist', true)])], hRaw);
+templates.harmonicSignal = nodeT(() => [opts([...up(), number('initialPhase', 0)], false)],
+  (r) => fixed('x', { amplitude: pos('a', r, 4, 0, 1).value, distribution: fr('d', r, 4, 5, 0, 1).value, f0Hz: pos('f', r, 4, 100, 1000).value }));
+const noiseKeys = () => [size('nSamples', 64, false), int('windowSize', 9), int('seed', 1), count('delayCompensation', 4)];
+templates.filteredNoise = nodeT(() => [opts([...noiseKeys(), choice('scaleFn', 'expSigmoid'), number('initialBias', -5)], false)], (r) => fr('x', r, 4, 17));
+templates.filteredNoiseControls = nodeT(() => [opts([...noiseKeys(), choice('scaleFn', 'expSigmoid'), number('initialBias', -5)])], (r) => fr('x', r, 4, 17));
+templates.filteredNoiseSignal = nodeT(() => [opts(noiseKeys(), false)], (r) => fr('x', r, 4, 17, 0, 1));
+templates.wavetable = nodeT(() => [opts([...up(), number('initialPhase', 0), choice('scaleFn', 'expSigmoid'), bool('scaleWavetables', true)], false)],
+  (r) => fixed('x', { amplitudes: sig('a', r, 4).value, wavetables: fr('t', r, 4, 16).value, f0Hz: pos('f', r, 4, 100, 1000).value }));
+templates.sinusoidal = nodeT(() => [opts([...up(), choice('scaleFn', 'expSigmoid'), choice('frequencyScale', 'sigmoid'), number('hzMin', 0), number('hzMax', 8000)], false)],
+  (r) => fixed('x', { amplitudes: fr('a', r, 4, 3).value, frequencies: fr('f', r, 4, 3).value }));
+templates.meanDifferenceLoss = nodeT(() => [opts([choice('lossType', 'L1')])], (r) => fixed('x', [sig('t', r, 16).value, sig('v', r, 16).value]));
+templates.spectralLossNode = nodeT(() => [opts(slKeys())], (r) => fixed('x', [sig('t', r, 256).value, sig('v', r, 256).value]));
+templates.reverb = nodeT(() => [opts([bool('addDry', true)])], (r) => sig('x', r, 64), (r) => fixed('params', { ir: sig('ir', r, 16).value }));
+templates.expDecayReverb = nodeT(() => [opts([size('irLength', 16), int('seed', 1), bool('addDry', true)])], (r) => sig('x', r, 64),
+  (r) => fixed('params', { gain: sig('g', r, 1).value, decay: sig('d', r, 1).value }));
+templates.filteredNoiseReverb = nodeT(() => [opts([size('irLength', 64), int('windowSize', 9), int('seed', 1), bool('addDry', true), number('initialBias', -3)])],
+  (r) => sig('x', r, 64), (r) => fixed('params', { magnitudes: fr('m', r, 4, 17).value }));
+templates.firFilter = nodeT(() => [opts([int('windowSize', 9)])], (r) => fixed('x', { audio: sig('a', r, 64).value, magnitudes: fr('m', r, 4, 17).value }));
+templates.modDelay = nodeT(() => [opts([bool('addDry', true), positive('maxDelay', 40)])],
+  (r) => fixed('x', { audio: sig('a', r, 64).value, delay: pos('d', r, 64, 0.5, 20).value, gain: sig('g', r, 64).value }));
+templates.sincFilter = nodeT(() => [positive('cutoff', 0.3), opts([size('windowSize', 16), bool('highPass', false)])], (r) => sig('x', r, 64));
+templates.mix = nodeT(() => [], (r) => fixed('x', { a: sig('a', r, 16).value, b: sig('b', r, 16).value, m: pos('m', r, 16, 0.1, 0.9).value }));
+
+const sq = () => ddsp.nodes.softplus();
+templates.identity = nodeT(() => [], x32);
+templates.param = nodeT(() => [str('key', 'w')], x32, (r) => fixed('params', { w: sig('w', r, 4).value }));
+templates.lift = nodeT(() => [str('name', 'sp'), fn('f', sp), fn('fVjp', spV)], x32);
+templates.lift2 = nodeT(() => [str('name', 'm2'), fn('f', ddsp.core.mul), fn('fVjp', ddsp.core.mulVjp)], (r) => fixed('x', [sig('a', r, 4).value, sig('b', r, 4).value]));
+templates.primitive = nodeT(() => [record('spec', { name: 'p', forward: sp, vjp: (x: Float64Array) => [sp(x), (g: Float64Array) => spV(g, x)] })], x32);
+templates.seq = nodeT(() => [record('argument 0', sq()), record('argument 1', sq())], x32);
+templates.chain = nodeT(() => [record('argument 0', sq()), record('argument 1', sq())], x32);
+templates.fanout = nodeT(() => [record('spec', { a: sq(), b: sq() })], x32);
+templates.par = nodeT(() => [record('spec', [sq(), sq()])], (r) => fixed('x', [sig('a', r, 4).value, sig('b', r, 4).value]));
+templates.sum = nodeT(() => [], (r) => fixed('x', [sig('a', r, 4).value, sig('b', r, 4).value]));
+templates.pick = nodeT(() => [str('path', 'a/b')], (r) => fixed('x', { a: { b: sig('b', r, 4).value } }));
+templates.named = nodeT(() => [str('name', 'rv'), record('node', ddsp.reverb())], (r) => sig('x', r, 32), (r) => fixed('params', { rv: { ir: sig('ir', r, 8).value } }));
+templates.batch = nodeT(() => [record('node', sq())], (r) => fixed('x', [sig('a', r, 4).value, sig('b', r, 4).value]));
+templates.stopGradient = nodeT(() => [{ ...record('node', sq()), optional: true }], x32);
+templates.valueAndGrad = {
+  args: (r) => [record('loss', ddsp.seq(ddsp.nodes.softplus(), ddsp.nodes.sumAll())), sig('x', r, 8)],
+  call: (f, v) => (f(v[0]) as (x: unknown, p: unknown) => unknown)(v[1], {}),
+};
+
+for (const k of ['identity', 'param', 'lift', 'lift2', 'primitive', 'seq', 'chain', 'fanout', 'par', 'named', 'batch', 'stopGradient']) templates[k].anyName = true;
+templates.valueAndGrad.anyName = true;
+templates.valueAndGrad.dataArgs = ['x'];
+templates.checkNodeVjp.anyName = true;
+templates.checkNodeVjp.dataArgs = ['x'];
