@@ -350,3 +350,4 @@ templates.valueAndGrad.anyName = true;
 templates.valueAndGrad.dataArgs = ['x'];
 templates.checkNodeVjp.anyName = true;
 templates.checkNodeVjp.dataArgs = ['x'];
+add('core.finiteQuotient', () => [number('a', 1), number('b', 2)], { total: true });

@@ -209,3 +209,14 @@ export function within<T>(fn: string, body: () => T): T {
     throw e;
   }
 }
+
+/**
+ * a/b for the chain rule of a division, kept finite: where the true quotient overflows (a tiny,
+ * e.g. denormal, divisor) it saturates at ±Number.MAX_VALUE, and 0/0 gives 0.
+ */
+export function finiteQuotient(a: number, b: number): number {
+  const q = a / b;
+  if (q - q === 0) return q;
+  if (q !== q) return 0;
+  return q > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
+}

@@ -3,7 +3,7 @@
  * exact zeros (divide) are replaced by eps. A tiny positive value is NOT clamped, so
  * safeLog(1e-30) = ln(1e-30) = −69.1, not ln(eps). This matches ddsp.core.safe_log/safe_divide.
  */
-import { checkPositive, checkSameLength, optionKeys, readOptions } from './errors.ts';
+import { checkPositive, checkSameLength, finiteQuotient, optionKeys, readOptions } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 import { readCotangent } from './unary.ts';
 
@@ -37,7 +37,8 @@ export function safeLogVjp<T extends Signal>(gy: T, x: T, opts: SafeLogOptions =
   checkPositive('safeLogVjp', 'opts.eps', eps);
   const xs = L.data;
   const out = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? g[i] / xs[i] : 0;
+  // g/x overflows for denormal x (1e-310); finiteQuotient saturates it at ±MAX_VALUE.
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? finiteQuotient(g[i], xs[i]) : 0;
   return wrapLike(L, out, L.n);
 }
 

@@ -2,7 +2,7 @@
  * Unit conversions (DDSP core.py semantics) and their VJPs: MIDI ↔ Hz, unit interval ↔ MIDI/Hz,
  * power/amplitude ↔ dB. Where DDSP clips or replaces a value, the gradient there is 0.
  */
-import { checkBoolean, checkNumber, checkPositive, fail, optionKeys, readOptions, within } from './errors.ts';
+import { checkBoolean, checkNumber, checkPositive, fail, finiteQuotient, optionKeys, readOptions, within } from './errors.ts';
 import { readLayout, wrapLike, type Signal } from './frames.ts';
 import { readCotangent } from './unary.ts';
 
@@ -65,7 +65,7 @@ export function hzToMidiVjp<T extends Signal>(gm: T, f: T): T {
   const g = readCotangent('hzToMidiVjp', gm, L, 'gm');
   const xs = L.data;
   const out = new Float64Array(xs.length);
-  for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? (g[i] * 12) / (xs[i] * Math.LN2) : 0;
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i] > 0 ? finiteQuotient(g[i] * (12 / Math.LN2), xs[i]) : 0;
   return wrapLike(L, out, L.n);
 }
 

@@ -16,7 +16,7 @@ export interface Wav {
   sampleRate: number;
   /** One Float64Array per channel. */
   channels: Float64Array[];
-  /** The stored encoding: '8', '16', '24', '32' (PCM) or '32f', '64' (float). */
+  /** The stored encoding: '8', '16', '24', '32' (PCM), '32f', '64' (float), '8a' (A-law) or '8m' (mu-law). */
   bitDepth: string;
 }
 
@@ -64,7 +64,8 @@ export function decodeWav(bytes: Uint8Array): Wav {
     const name = FORMAT_NAMES[fmt.audioFormat];
     fail(fn, `unsupported WAV encoding: format tag 0x${fmt.audioFormat.toString(16)}${name ? ` (${name}-compressed audio in a RIFF file)` : ''}; expected PCM, IEEE float, A-law or mu-law`);
   }
-  let bitDepth = wav.bitDepth;
+  const stored = wav.bitDepth;
+  let bitDepth = stored;
   const companded = bitDepth === '8a' || bitDepth === '8m';
   if (!(bitDepth in PCM_SCALE) && bitDepth !== '32f' && bitDepth !== '64' && !companded) {
     fail(fn, `unsupported WAV encoding (bit depth '${bitDepth}', format ${fmt.audioFormat}); expected PCM 8/16/24/32-bit, float 32/64-bit, A-law or mu-law`);
@@ -86,6 +87,7 @@ export function decodeWav(bytes: Uint8Array): Wav {
   }
   // Only the declared bytes are audio: a RIFF pad byte after an odd-sized chunk is not a sample.
   if (data.samples.length > data.chunkSize) data.samples = data.samples.subarray(0, data.chunkSize);
+  const { sampleRate, numChannels } = fmt; // converting A-law/mu-law rebuilds the header in place
   let raw: Float64Array[];
   try {
     if (companded) {
@@ -94,7 +96,7 @@ export function decodeWav(bytes: Uint8Array): Wav {
       bitDepth = '16';
     }
     const s = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
-    raw = fmt.numChannels === 1 ? [s as Float64Array] : (s as Float64Array[]);
+    raw = numChannels === 1 ? [s as Float64Array] : (s as Float64Array[]);
   } catch (e) {
     return fail(fn, `malformed WAV: ${(e as Error).message}`);
   }
@@ -110,7 +112,7 @@ export function decodeWav(bytes: Uint8Array): Wav {
     else for (let i = 0; i < ch.length; i++) out[i] = ch[i] / scale;
     return out;
   });
-  return { sampleRate: fmt.sampleRate, channels, bitDepth: companded ? wav.bitDepth : bitDepth };
+  return { sampleRate, channels, bitDepth: stored };
 }
 
 export interface EncodeWavOptions {

@@ -5,7 +5,7 @@
  * the *magnitude* spectrum; the DC bin gets no weight. MFCCs are TF's unnormalised DCT-II of the
  * log-mel spectrum times 1/√(2·nMels): c_k = √(2/N)·Σ_n x_n·cos(πk(2n + 1)/(2N)).
  */
-import { checkInteger, checkNumber, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { checkInteger, checkNumber, checkPositive, checkSize, fail, finiteQuotient, optionKeys, readOptions } from '../core/errors.ts';
 import { frames, readLayout, type Frames } from '../core/frames.ts';
 import { magnitudeOf, magnitudeVjpOf, STFT_KEYS, stftGeometry, type StftOptions } from './stft.ts';
 
@@ -196,10 +196,7 @@ function logMelVjpImpl(fn: string, g: Frames, x: Float64Array, opts: LogMelOptio
 
 /** ḡ/v for v ≥ 0 (0 where v = 0), finite: clamped to ±MAX_VALUE where the quotient overflows. */
 function logGrad(g: number, v: number): number {
-  if (!(v > 0)) return 0;
-  const q = g / v;
-  if (q - q === 0) return q;
-  return g > 0 ? Number.MAX_VALUE : g < 0 ? -Number.MAX_VALUE : 0;
+  return v > 0 ? finiteQuotient(g, v) : 0;
 }
 
 /** Log-mel spectrogram: safeLog(melSpectrogram(x)) (DDSP compute_logmel: 80–7600 Hz by default). */

@@ -18,7 +18,7 @@
  * error is below 2e-15·Σ_k k·|h_k|. Work is O(nSamples·K) time and
  * O(F·K + nSamples) memory.
  */
-import { checkNumber, checkPositive, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { checkNumber, checkPositive, fail, finiteQuotient, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { readUpsampling, wrapPhase } from './intervals.ts';
 
@@ -68,8 +68,9 @@ export function normalizeHarmonics<T extends Signal>(distribution: T, f0Hz?: Sig
     const m = f0 ? harmonicsBelow(f0[j], nyq, c) : c;
     let s = 0;
     for (let k = 0; k < m; k++) s += data[j * c + k];
-    const inv = 1 / (s === 0 ? 1e-7 : s);
-    for (let k = 0; k < m; k++) out[j * c + k] = data[j * c + k] * inv;
+    // Divide (not multiply by 1/s): 1/s overflows for a denormal sum (1e-310) while d/s does not.
+    const den = s === 0 ? 1e-7 : s;
+    for (let k = 0; k < m; k++) out[j * c + k] = data[j * c + k] / den;
   }
   return wrapLike(D, out, n);
 }
@@ -89,10 +90,11 @@ export function normalizeHarmonicsVjp<T extends Signal>(gy: T, distribution: T, 
       for (let k = 0; k < m; k++) out[j * c + k] = g[j * c + k] / 1e-7;
       continue;
     }
+    // Σ ȳ·y with y = d/s formed by division; the 1/s factor saturates (finiteQuotient) where the
+    // true derivative overflows (a denormal sum).
     let gy_y = 0;
-    for (let k = 0; k < m; k++) gy_y += g[j * c + k] * data[j * c + k];
-    gy_y /= s;
-    for (let k = 0; k < m; k++) out[j * c + k] = (g[j * c + k] - gy_y) / s;
+    for (let k = 0; k < m; k++) gy_y += g[j * c + k] * (data[j * c + k] / s);
+    for (let k = 0; k < m; k++) out[j * c + k] = finiteQuotient(g[j * c + k] - gy_y, s);
   }
   return wrapLike(D, out, n);
 }
