@@ -160,10 +160,12 @@ export function magnitudeVjpFromSpectra(gy: Float64Array, x: Float64Array, cache
       const re = spec[2 * k];
       const im = spec[2 * k + 1];
       const m = Math.sqrt(re * re + im * im);
-      // ḡ·X/|X| through the unit phasor: finite even when |X| is tiny (see spectrogramVjp).
-      const c = m > 0 ? gy[t * g.bins + k] : 0;
-      gs[2 * k] = m > 0 ? c * (re / m) : 0;
-      gs[2 * k + 1] = m > 0 ? c * (im / m) : 0;
+      // ḡ·(X/|X|), the unit phasor first: ḡ may itself be ~1/|X| (a log term), and
+      // 1/m ≤ 4.5e161 since m = √p ≥ √5e-324, so neither factor overflows.
+      const inv = m > 0 ? 1 / m : 0;
+      const c = gy[t * g.bins + k];
+      gs[2 * k] = c * (re * inv);
+      gs[2 * k + 1] = c * (im * inv);
     }
   });
 }
@@ -254,9 +256,11 @@ function spectrogramVjp(fn: string, gy: Frames, x: Float64Array, opts: StftOptio
       const im = spec[2 * k + 1];
       const m = Math.sqrt(re * re + im * im); // as the forward computes it, denormals included
       if (m > 0) {
+        // c·(X/|X|): the unit phasor first, since c itself may be ~1/|X| (log magnitude).
         const c = rule(m, gd[t * g.bins + k]);
-        gs[2 * k] = c * (re / m);
-        gs[2 * k + 1] = c * (im / m);
+        const inv = 1 / m; // ≤ 4.5e161: m = √p ≥ √5e-324
+        gs[2 * k] = c * (re * inv);
+        gs[2 * k + 1] = c * (im * inv);
       } else {
         gs[2 * k] = 0;
         gs[2 * k + 1] = 0;
