@@ -7,12 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ddsp from '../../src/index.ts';
+import * as testingApi from '../../src/testing/index.ts';
 import { runTemplate, type CaseResult } from './harness.ts';
 import { exportAt, templates } from './templates.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261126);
 
-/** Every function reachable from the package entry, as `ns.name` paths (nodes.* included). */
+/** Every function reachable from the package's entry points, as `ns.name` paths (nodes.* and testing.* included). */
 function exportedFunctions(): string[] {
   const out: string[] = [];
   const walk = (obj: Record<string, unknown>, prefix: string, depth: number) => {
@@ -23,6 +24,7 @@ function exportedFunctions(): string[] {
     }
   };
   walk(ddsp as unknown as Record<string, unknown>, '', 0);
+  walk(testingApi as unknown as Record<string, unknown>, 'testing', 1); // the `ddsp/testing` subpath
   return out.sort();
 }
 

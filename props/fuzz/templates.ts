@@ -4,7 +4,9 @@
  * `nodes.expSigmoid`. A forward op and its VJP are registered together by `pair`, the VJP's
  * cotangent shaped like the forward's output on the same valid arguments.
  */
+import fc from 'fast-check';
 import * as ddsp from '../../src/index.ts';
+import * as testingApi from '../../src/testing/index.ts';
 import type { Rng } from '../../src/check/rng.ts';
 import type { Node } from '../../src/graph/node.ts';
 import {
@@ -16,8 +18,8 @@ type F = (...a: unknown[]) => unknown;
 
 /** The function at an export path. */
 export function exportAt(path: string): F {
-  let v: unknown = ddsp;
-  for (const k of path.split('.')) v = (v as Record<string, unknown>)[k];
+  let v: unknown = path.startsWith('testing.') ? testingApi : ddsp;
+  for (const k of (path.startsWith('testing.') ? path.slice(8) : path).split('.')) v = (v as Record<string, unknown>)[k];
   return v as F;
 }
 
@@ -351,3 +353,22 @@ templates.valueAndGrad.dataArgs = ['x'];
 templates.checkNodeVjp.anyName = true;
 templates.checkNodeVjp.dataArgs = ['x'];
 add('core.finiteQuotient', () => [number('a', 1), number('b', 2)], { total: true });
+
+// ---- the `ddsp/testing` subpath ---------------------------------------------------------
+/** Build the arbitrary and draw from it (seeded). */
+const draw = (f: F, v: unknown[]) => fc.sample(f(...v) as fc.Arbitrary<unknown>, { numRuns: 3, seed: 1 });
+const lengths = (lo: string, hi: string, a: number, b: number) => [count(lo, a), count(hi, b)];
+add('testing.signal', () => [opts([...lengths('minLength', 'maxLength', 1, 16), positive('amplitude', 1)])], { call: draw });
+add('testing.signalOfLength', () => [count('length', 8), positive('amplitude', 1, true)], { call: draw });
+add('testing.frequenciesBelowNyquist', () => [opts([positive('sampleRate', 16000), ...lengths('minLength', 'maxLength', 1, 8), number('minHz', 20), positive('maxFractionOfNyquist', 0.9)])], { call: draw });
+add('testing.positiveAmplitudes', () => [opts([...lengths('minLength', 'maxLength', 1, 8), positive('min', 0.001), positive('max', 1)])], { call: draw });
+add('testing.frameCounts', () => [opts(lengths('min', 'max', 1, 100))], { call: draw });
+add('testing.sampleRates', () => [], { call: draw });
+add('testing.fftSizes', () => [opts([size('min', 32), size('max', 4096)])], { call: draw });
+add('testing.controls', () => [opts([...lengths('minFrames', 'maxFrames', 1, 8), size('channels', 2), positive('amplitude', 1)])], { call: draw });
+add('testing.rng', () => [int('seed', 42)], { call: (f, v) => (f(...v) as { uniform: () => number }).uniform() });
+add('testing.normalArray', () => [fixed('r', ddsp.rng(1)), count('n', 8)]);
+templates['testing.normalArray'].args = () => [record('r', ddsp.rng(1)), count('n', 8)];
+templates['testing.checkVjp'] = templates.checkVjp;
+templates['testing.checkNodeVjp'] = templates.checkNodeVjp;
+templates['testing.checkAdjoint'] = templates.checkAdjoint;

@@ -41,6 +41,8 @@ export function rng(seed: number): Rng {
 
 /** n standard-normal samples from `r`. */
 export function normalArray(r: Rng, n: number): Float64Array {
+  if (typeof r !== 'object' || r === null || typeof r.normal !== 'function') fail('normalArray', `r must be an Rng from rng(seed) (got ${r === null ? 'null' : typeof r})`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 30) fail('normalArray', `n must be an integer in [0, 2^30] (got ${typeof n === 'number' ? n : typeof n})`);
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = r.normal();
   return out;

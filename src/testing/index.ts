@@ -7,7 +7,16 @@
  *   fc.assert(fc.property(signal({ maxLength: 512 }), (x) => checkVjp(myOp, myOpVjp, x).ok));
  */
 import fc from 'fast-check';
+import { checkNumber, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 import { frames, type Frames } from '../core/frames.ts';
+
+/** Lengths and counts for arbitraries: integers in [min, 2²⁰] with lo ≤ hi. */
+function range(fn: string, lo: unknown, hi: unknown, loName: string, hiName: string, min = 0): void {
+  checkSize(fn, loName, lo, min);
+  checkSize(fn, hiName, hi, min);
+  if ((lo as number) > (hi as number)) fail(fn, `${loName} (${lo}) must not exceed ${hiName} (${hi})`);
+  if ((hi as number) > 2 ** 20) fail(fn, `${hiName} must be at most 2^20 (got ${hi})`);
+}
 
 export { checkVjp, checkNodeVjp, checkAdjoint } from '../check/checkVjp.ts';
 export type { CheckVjpOptions, VjpReport, CheckAdjointOptions, AdjointReport } from '../check/checkVjp.ts';
@@ -26,12 +35,20 @@ function doubles(min: number, max: number) {
 
 /** Float64Array audio signals with values in [−amplitude, amplitude]. */
 export function signal(opts: SignalArbOptions = {}): fc.Arbitrary<Float64Array> {
-  const { minLength = 1, maxLength = 256, amplitude = 1 } = opts;
+  const fn = 'signal';
+  const { minLength = 1, maxLength = 256, amplitude = 1 } = readOptions(fn, opts, ['minLength', 'maxLength', 'amplitude']);
+  range(fn, minLength, maxLength, 'opts.minLength', 'opts.maxLength');
+  checkPositive(fn, 'opts.amplitude', amplitude);
+  if (amplitude > 1e300) fail(fn, `opts.amplitude must be at most 1e300 (got ${amplitude})`);
   return fc.array(doubles(-amplitude, amplitude), { minLength, maxLength }).map((a) => Float64Array.from(a));
 }
 
 /** Signals of exactly `length` samples. */
 export function signalOfLength(length: number, amplitude = 1): fc.Arbitrary<Float64Array> {
+  checkSize('signalOfLength', 'length', length, 0);
+  if (length > 2 ** 20) fail('signalOfLength', `length must be at most 2^20 (got ${length})`);
+  checkPositive('signalOfLength', 'amplitude', amplitude);
+  if (amplitude > 1e300) fail('signalOfLength', `amplitude must be at most 1e300 (got ${amplitude})`);
   return signal({ minLength: length, maxLength: length, amplitude });
 }
 
@@ -47,8 +64,16 @@ export interface FrequencyArbOptions {
 
 /** Frequencies in Hz, strictly between minHz and Nyquist. */
 export function frequenciesBelowNyquist(opts: FrequencyArbOptions = {}): fc.Arbitrary<Float64Array> {
-  const { sampleRate = 16000, minLength = 1, maxLength = 64, minHz = 20, maxFractionOfNyquist = 0.99 } = opts;
+  const fn = 'frequenciesBelowNyquist';
+  const { sampleRate = 16000, minLength = 1, maxLength = 64, minHz = 20, maxFractionOfNyquist = 0.99 } = readOptions(
+    fn, opts, ['sampleRate', 'minLength', 'maxLength', 'minHz', 'maxFractionOfNyquist'],
+  );
+  checkPositive(fn, 'opts.sampleRate', sampleRate);
+  range(fn, minLength, maxLength, 'opts.minLength', 'opts.maxLength');
+  checkNumber(fn, 'opts.minHz', minHz);
+  checkPositive(fn, 'opts.maxFractionOfNyquist', maxFractionOfNyquist);
   const hi = (sampleRate / 2) * maxFractionOfNyquist;
+  if (!(minHz >= 0 && minHz < hi && maxFractionOfNyquist <= 1)) fail(fn, `need 0 <= opts.minHz < maxFractionOfNyquist·Nyquist = ${hi} and maxFractionOfNyquist <= 1 (got ${minHz}, ${maxFractionOfNyquist})`);
   return fc.array(doubles(minHz, hi), { minLength, maxLength }).map((a) => Float64Array.from(a));
 }
 
@@ -63,13 +88,19 @@ export interface AmplitudeArbOptions {
 
 /** Strictly positive amplitudes. */
 export function positiveAmplitudes(opts: AmplitudeArbOptions = {}): fc.Arbitrary<Float64Array> {
-  const { minLength = 1, maxLength = 64, min = 1e-3, max = 1 } = opts;
+  const fn = 'positiveAmplitudes';
+  const { minLength = 1, maxLength = 64, min = 1e-3, max = 1 } = readOptions(fn, opts, ['minLength', 'maxLength', 'min', 'max']);
+  range(fn, minLength, maxLength, 'opts.minLength', 'opts.maxLength');
+  checkPositive(fn, 'opts.min', min);
+  checkPositive(fn, 'opts.max', max);
+  if (!(min <= max && max <= 1e300)) fail(fn, `need opts.min <= opts.max <= 1e300 (got ${min} and ${max})`);
   return fc.array(doubles(min, max), { minLength, maxLength }).map((a) => Float64Array.from(a));
 }
 
 /** Frame counts (integers). Default 1…1000. */
 export function frameCounts(opts: { min?: number; max?: number } = {}): fc.Arbitrary<number> {
-  const { min = 1, max = 1000 } = opts;
+  const { min = 1, max = 1000 } = readOptions('frameCounts', opts, ['min', 'max']);
+  range('frameCounts', min, max, 'opts.min', 'opts.max');
   return fc.integer({ min, max });
 }
 
@@ -80,7 +111,8 @@ export function sampleRates(): fc.Arbitrary<number> {
 
 /** Powers of two between min and max (defaults 32…4096). */
 export function fftSizes(opts: { min?: number; max?: number } = {}): fc.Arbitrary<number> {
-  const { min = 32, max = 4096 } = opts;
+  const { min = 32, max = 4096 } = readOptions('fftSizes', opts, ['min', 'max']);
+  range('fftSizes', min, max, 'opts.min', 'opts.max', 1);
   const lo = Math.ceil(Math.log2(min));
   const hi = Math.floor(Math.log2(max));
   return fc.integer({ min: lo, max: hi }).map((e) => 2 ** e);
@@ -88,7 +120,13 @@ export function fftSizes(opts: { min?: number; max?: number } = {}): fc.Arbitrar
 
 /** Frame-rate controls `[frames, channels]` as float64 ndarrays. */
 export function controls(opts: { minFrames?: number; maxFrames?: number; channels?: number; amplitude?: number } = {}): fc.Arbitrary<Frames> {
-  const { minFrames = 1, maxFrames = 32, channels = 1, amplitude = 1 } = opts;
+  const fn = 'controls';
+  const { minFrames = 1, maxFrames = 32, channels = 1, amplitude = 1 } = readOptions(fn, opts, ['minFrames', 'maxFrames', 'channels', 'amplitude']);
+  range(fn, minFrames, maxFrames, 'opts.minFrames', 'opts.maxFrames');
+  checkSize(fn, 'opts.channels', channels, 1);
+  if (maxFrames * channels > 2 ** 20) fail(fn, `opts.maxFrames × opts.channels must be at most 2^20 (got ${maxFrames * channels})`);
+  checkPositive(fn, 'opts.amplitude', amplitude);
+  if (amplitude > 1e300) fail(fn, `opts.amplitude must be at most 1e300 (got ${amplitude})`);
   return fc
     .integer({ min: minFrames, max: maxFrames })
     .chain((n) => fc.array(doubles(-amplitude, amplitude), { minLength: n * channels, maxLength: n * channels }))
