@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
-import { runTemplate, type CaseResult } from './harness.ts';
+import { runTemplate, runTiny, type CaseResult } from './harness.ts';
 import { exportAt, templates } from './templates.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? 20261126);
@@ -57,5 +57,18 @@ describe('bad-input fuzz over every export', () => {
     const report = failures.slice(0, 60).map((f) => `  ${f.fn} [${f.label}]: ${f.detail}`).join('\n');
     expect(failures.length, `${failures.length} failures, first ones:\n${report}`).toBe(0);
     expect(results.length).toBeGreaterThanOrEqual(10_000);
+  }, 120_000);
+
+  it('stays finite (or rejects) when an array argument is scaled to 1e-155, 1e-160 or 1e-310', async () => {
+    const results: CaseResult[] = [];
+    for (const path of exportedFunctions()) {
+      const t = templates[path];
+      if (t === undefined || t.skip) continue;
+      results.push(...(await runTiny(exportAt(path), t, path.split('.').pop()!, seed)));
+    }
+    const failures = results.filter((r) => r.outcome === 'failure');
+    const report = failures.slice(0, 40).map((f) => `  ${f.fn} [${f.label}]: ${f.detail}`).join('\n');
+    expect(failures.length, `${failures.length} failures, first ones:\n${report}`).toBe(0);
+    expect(results.length).toBeGreaterThan(500);
   }, 120_000);
 });

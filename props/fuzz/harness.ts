@@ -387,3 +387,36 @@ export async function runTemplate(
   }
   return out;
 }
+
+/**
+ * Valid calls with one array argument scaled to tiny magnitudes (1e-155 … 1e-310, where squares
+ * and reciprocals under- and overflow): each must return finite values or be rejected by a
+ * DdspError; never NaN/Infinity.
+ */
+export async function runTiny(f: (...a: unknown[]) => unknown, t: Template, name: string, seed: number): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  const base = t.args(rng(seed));
+  for (let i = 0; i < base.length; i++) {
+    if (base[i].kind !== 'signal' && base[i].kind !== 'frames') continue;
+    for (const s of [1e-155, 1e-160, 1e-310]) {
+      const values = t.args(rng(seed)).map((b, j) => {
+        if (j !== i) return b.value;
+        if (b.kind === 'signal') return (b.value as Float64Array).map((v) => v * s);
+        const fv = b.value as { data: Float64Array; shape: number[] };
+        return frames(fv.data.map((v) => v * s), fv.shape[0], fv.shape[1]);
+      });
+      const label = `${base[i].name} × ${s}`;
+      const t0 = performance.now();
+      try {
+        let r = t.call ? t.call(f, values) : f(...values);
+        if (r instanceof Promise) r = await r;
+        const bad = t.total ? undefined : nonFinite(r);
+        out.push({ fn: name, label, ms: performance.now() - t0, outcome: bad ? 'failure' : 'accepted', detail: bad && `non-finite output: ${bad}` });
+      } catch (e) {
+        const ok = e instanceof DdspError;
+        out.push({ fn: name, label, ms: performance.now() - t0, outcome: ok ? 'rejected' : 'failure', detail: ok ? undefined : String(e) });
+      }
+    }
+  }
+  return out;
+}

@@ -50,7 +50,8 @@ const SAFE_DIVIDE_KEYS = optionKeys<SafeDivideOptions>()('eps');
 
 /**
  * y = n / d', with d' = eps where d = 0 exactly, else d. Negative or tiny denominators are
- * used as they are (DDSP semantics).
+ * used as they are (DDSP semantics); where n/d' overflows (a denormal d) the result saturates at
+ * ±Number.MAX_VALUE instead of becoming ±Infinity, and so do the gradients.
  * VJP: n̄ = ȳ/d',  d̄ = −ȳ·n/d'² where d ≠ 0, and 0 where d was replaced.
  * @example safeDivide(Float64Array.of(1, 1), Float64Array.of(2, 0)) // [0.5, 1e7]
  */
@@ -63,7 +64,7 @@ export function safeDivide<T extends Signal>(n: T, d: T, opts: SafeDivideOptions
   const a = Ln.data;
   const b = Ld.data;
   const out = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i] / (b[i] === 0 ? eps : b[i]);
+  for (let i = 0; i < a.length; i++) out[i] = finiteQuotient(a[i], b[i] === 0 ? eps : b[i]);
   return wrapLike(Ln, out, Ln.n);
 }
 
@@ -81,11 +82,11 @@ export function safeDivideVjp<T extends Signal>(gy: T, n: T, d: T, opts: SafeDiv
   const gd = new Float64Array(a.length);
   for (let i = 0; i < a.length; i++) {
     if (b[i] === 0) {
-      gn[i] = g[i] / eps;
+      gn[i] = finiteQuotient(g[i], eps);
     } else {
-      const inv = 1 / b[i];
-      gn[i] = g[i] * inv;
-      gd[i] = -g[i] * a[i] * inv * inv;
+      const q = finiteQuotient(g[i], b[i]);
+      gn[i] = q;
+      gd[i] = -finiteQuotient(q * a[i], b[i]);
     }
   }
   return [wrapLike(Ln, gn, Ln.n), wrapLike(Ld, gd, Ld.n)];
