@@ -218,6 +218,14 @@ describe('9. strict WAV decoding', () => {
       for (let i = 0; i < 256; i++) expect(Math.abs(channels[0][i] - pcm[i] / 32768)).toBeLessThan(0.02);
     }
   });
+  it('a RIFF size beyond the end of the file, or a byteRate that disagrees with the format, is malformed', () => {
+    const ok = riff(1, 1, 8000, 16, new Uint8Array(20));
+    expect(io.decodeWav(ok).channels[0].length).toBe(10);
+    rejects(() => io.decodeWav(ok.slice(0, ok.length - 4)), 'decodeWav', 'truncated WAV');
+    const badRate = ok.slice();
+    new DataView(badRate.buffer).setUint32(28, 12345, true);
+    rejects(() => io.decodeWav(badRate), 'decodeWav', 'byteRate is 12345');
+  });
   it('a data chunk that is not whole frames is malformed', () => {
     rejects(() => io.decodeWav(riff(1, 2, 8000, 16, new Uint8Array(10), 10 - 2 + 1)), 'decodeWav', 'not a whole number of 4-byte frames');
   });

@@ -58,7 +58,11 @@ export function decodeWav(bytes: Uint8Array): Wav {
   } catch (e) {
     return fail(fn, `malformed WAV: ${(e as Error).message}`);
   }
-  const fmt = wav.fmt as { sampleRate: number; numChannels: number; audioFormat: number; blockAlign: number; bitsPerSample: number };
+  const fmt = wav.fmt as { sampleRate: number; numChannels: number; audioFormat: number; blockAlign: number; bitsPerSample: number; byteRate: number };
+  const riffSize = (wav as unknown as { chunkSize: number }).chunkSize;
+  if (magic !== 'RF64' && riffSize + 8 > bytes.length) {
+    fail(fn, `truncated WAV: the RIFF header declares ${riffSize + 8} bytes but the file has ${bytes.length}`);
+  }
   const data = wav.data as { chunkSize: number; samples: Uint8Array };
   if (!(fmt.audioFormat in FORMATS)) {
     const name = FORMAT_NAMES[fmt.audioFormat];
@@ -78,6 +82,9 @@ export function decodeWav(bytes: Uint8Array): Wav {
   const bytesPerFrame = (fmt.numChannels * fmt.bitsPerSample) / 8;
   if (fmt.blockAlign !== bytesPerFrame) {
     fail(fn, `malformed WAV: blockAlign is ${fmt.blockAlign} but ${fmt.numChannels} channels of ${fmt.bitsPerSample} bits take ${bytesPerFrame} bytes`);
+  }
+  if (fmt.byteRate !== fmt.sampleRate * fmt.blockAlign) {
+    fail(fn, `malformed WAV: byteRate is ${fmt.byteRate} but sampleRate × blockAlign is ${fmt.sampleRate * fmt.blockAlign}`);
   }
   if (data.samples.length < data.chunkSize) {
     fail(fn, `truncated WAV: the data chunk declares ${data.chunkSize} bytes but only ${data.samples.length} are present`);
