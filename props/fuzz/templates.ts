@@ -372,3 +372,38 @@ templates['testing.normalArray'].args = () => [record('r', ddsp.rng(1)), count('
 templates['testing.checkVjp'] = templates.checkVjp;
 templates['testing.checkNodeVjp'] = templates.checkNodeVjp;
 templates['testing.checkAdjoint'] = templates.checkAdjoint;
+
+// ---- effect nodes with parameters, and processor graphs -----------------------------------
+templates.waveshaper = nodeT(() => [], (r) => sig('x', r, 32), () => fixed('params', { drive: Float64Array.of(2), bias: Float64Array.of(0.1), gain: Float64Array.of(0.5) }));
+templates.compressor = nodeT(() => [opts([positive('sampleRate', 16000), positive('attackMs', 5), positive('releaseMs', 50)])], (r) => sig('x', r, 64),
+  () => fixed('params', { threshold: Float64Array.of(-20), ratio: Float64Array.of(4), knee: Float64Array.of(6), makeup: Float64Array.of(0) }));
+templates.parametricEq = nodeT(() => [opts([record('bands', [{ type: 'peaking' }]), positive('sampleRate', 16000)], false)], (r) => sig('x', r, 32),
+  () => fixed('params', { bands: [{ freqHz: Float64Array.of(1000), q: Float64Array.of(1), gainDb: Float64Array.of(3) }] }));
+templates.biquad = nodeT(() => [], (r) => fixed('x', { audio: sig('a', r, 32).value, ...coefs(32) }));
+
+const dagConfig = () => ({
+  dag: [
+    { processor: { type: 'filteredNoise', name: 'noise', options: { nSamples: 64, windowSize: 9 } }, inputs: ['mags'] },
+    { processor: { type: 'scale', name: 'gain', options: { s: 0.5 } }, inputs: ['noise/signal'] },
+    { processor: { type: 'add', name: 'add' }, inputs: ['gain/signal', 'audio'] },
+    { processor: { type: 'reverb', name: 'reverb', options: { irLength: 8 } }, inputs: ['add/signal'] },
+  ],
+});
+const dagInput = (r: Rng) => fixed('x', { mags: fr('m', r, 4, 17, 0, 1).value, audio: sig('a', r, 64).value });
+const dagParams = (r: Rng) => fixed('params', { reverb: { ir: sig('ir', r, 8).value } });
+templates.processorGroup = { ...nodeT(() => [record('config', dagConfig()), opts([choice('outputs', 'output')])], dagInput, dagParams), anyName: false };
+templates.fromConfig = { ...nodeT(() => [str('json', JSON.stringify(dagConfig())), opts([choice('outputs', 'all')])], dagInput, dagParams), anyName: false };
+const ginText = `processors.ProcessorGroup.dag = [(@ddsp.synths.FilteredNoise(), ['mags']), (@ddsp.processors.Add(), ['filtered_noise/signal', 'audio'])]
+FilteredNoise.n_samples = 64
+FilteredNoise.window_size = 9`;
+templates.fromGin = { ...nodeT(() => [str('text', ginText), opts([choice('outputs', 'output'), record('bindings', { n_samples: 64 })])], dagInput), anyName: false };
+// Errors raised while a compiled group runs carry the group's name.
+for (const k of ['processorGroup', 'fromConfig', 'fromGin']) templates[k].name = k;
+add('toConfig', () => [record('node', ddsp.processorGroup(dagConfig() as never))]);
+add('initParams', () => [record('node', ddsp.processorGroup(dagConfig() as never)), int('seed', 3, true)]);
+add('processorTypes', () => []);
+add('processorType', () => [str('type', 'harmonic')]);
+add('registerProcessor', () => [record('spec', {
+  type: 'fuzzGain', doc: 'x·k', options: { k: { type: 'number', required: true } }, inputs: ['x'], packing: 'single',
+  create: (o: Record<string, unknown>) => ddsp.nodes.scale(o.k as number),
+})]);

@@ -17,7 +17,7 @@
  * seq(gather, processor)) })`, where `gather` picks its inputs; `pick(output)` ends the chain.
  * Where a value feeds several processors its cotangents add, as everywhere in the graph.
  */
-import { DdspError, fail, nearestKey } from '../core/errors.ts';
+import { DdspError, fail, nearestKey, readOptions } from '../core/errors.ts';
 import type { Cotangent, Params, Tree } from '../core/tree.ts';
 import { fanout, named, pick, seq } from './combinators.ts';
 import type { Node, Pullback } from './node.ts';
@@ -78,9 +78,7 @@ export function compileGroup(fn: string, config: unknown, opts: ProcessorGroupOp
   if (typeof config !== 'object' || config === null || Array.isArray(config)) fail(fn, `the config must be { dag: [...], output? } (got ${describe(config)})`);
   const c = config as Record<string, unknown>;
   for (const k of Object.keys(c)) if (k !== 'dag' && k !== 'output') fail(fn, `unknown key '${k}' in the config (expected dag and output)`);
-  if (opts === null || typeof opts !== 'object') fail(fn, `opts must be { outputs? } (got ${describe(opts)})`);
-  for (const k of Object.keys(opts)) if (k !== 'outputs') fail(fn, `unknown option '${k}' (valid options: outputs)`);
-  const outputs = opts.outputs ?? 'output';
+  const { outputs = 'output' } = readOptions(fn, opts, ['outputs']);
   if (outputs !== 'output' && outputs !== 'all') fail(fn, `opts.outputs must be 'output' or 'all' (got ${JSON.stringify(outputs)})`);
   const dag = c.dag;
   if (!Array.isArray(dag) || dag.length === 0) fail(fn, `config.dag must be a non-empty array of { processor, inputs } (got ${describe(dag)})`);
@@ -318,6 +316,9 @@ export function processorGroup(config: DagConfig, opts: ProcessorGroupOptions = 
  * @example fromConfig(await readFile('synth.json', 'utf8'))
  */
 export function fromConfig(json: string | DagConfig, opts: ProcessorGroupOptions = {}): Node {
+  if (typeof json !== 'string' && (typeof json !== 'object' || json === null || Array.isArray(json))) {
+    fail('fromConfig', `json must be JSON text or a parsed config { dag, output? } (got ${describe(json)})`);
+  }
   let config: unknown = json;
   if (typeof json === 'string') {
     try {

@@ -252,11 +252,15 @@ export function parametricEq(opts: ParametricEqNodeOptions): Node {
     });
   };
   const total = (a: Float64Array) => Float64Array.of(a.reduce((s, v) => s + v, 0));
+  const audioLength = (x: Tree) => {
+    if (!(x instanceof Float64Array)) fail(f, `audio must be a Float64Array (got ${x === null ? 'null' : typeof x})`);
+    return x.length;
+  };
   return guardNode(f, {
     name: f,
-    forward: (x, p) => parametricEqOp(x as Float64Array, read(p, (x as Float64Array).length), { sampleRate }),
+    forward: (x, p) => parametricEqOp(x as Float64Array, read(p, audioLength(x)), { sampleRate }),
     vjp: (x, p) => {
-      const b = read(p, (x as Float64Array).length);
+      const b = read(p, audioLength(x));
       return [parametricEqOp(x as Float64Array, b, { sampleRate }), (g) => {
         if (g === undefined) return [undefined, undefined];
         const r = parametricEqVjp(g as Float64Array, x as Float64Array, b, { sampleRate });

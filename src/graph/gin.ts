@@ -16,7 +16,7 @@
  * `Additive` → 'additive', `FilteredNoise` → 'filtered_noise'), so DDSP's references resolve.
  * Anything else is an error that quotes the line and says what is supported.
  */
-import { fail, nearestKey } from '../core/errors.ts';
+import { fail, nearestKey, readOptions } from '../core/errors.ts';
 import { compileGroup, type DagConfig, type DagEntry, type ProcessorGroupOptions } from './dag.ts';
 
 /** A parsed gin value. */
@@ -230,9 +230,7 @@ export interface FromGinOptions extends ProcessorGroupOptions {
 export function fromGin(text: string, opts: FromGinOptions = {}): ReturnType<typeof compileGroup> {
   const fn = 'fromGin';
   if (typeof text !== 'string') fail(fn, `text must be gin text (got ${text === null ? 'null' : typeof text})`);
-  if (typeof opts !== 'object' || opts === null) fail(fn, `opts must be { bindings?, outputs? } (got ${opts === null ? 'null' : typeof opts})`);
-  const { bindings, ...groupOpts } = opts;
-  for (const k of Object.keys(groupOpts)) if (k !== 'outputs') fail(fn, `unknown option '${k}' (valid options: bindings, outputs)`);
+  const { bindings, ...groupOpts } = readOptions(fn, opts, ['bindings', 'outputs']);
   const macros = new Map<string, GinValue>();
   const params = new Map<string, { value: GinValue; st: Statement }>();
   const read = (src: string, origin: string) => {
