@@ -7,8 +7,9 @@ import { benchCore } from './core.ts';
 import { benchSynths } from './synths.ts';
 import { benchSpectral } from './spectral.ts';
 import { benchEffects } from './effects.ts';
+import { benchNn } from './nn.ts';
 
-const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, effects: benchEffects };
+const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, effects: benchEffects, nn: benchNn };
 const wanted = process.argv.slice(2).filter((a) => a in areas);
 console.log(`ddsp benchmarks — Node ${process.version}, median of alternating runs`);
 for (const [name, run] of Object.entries(areas)) if (wanted.length === 0 || wanted.includes(name)) run();

@@ -12,6 +12,7 @@ export * as spectral from './spectral/index.ts';
 export * as io from './io/index.ts';
 export * as losses from './losses/index.ts';
 export * as effects from './effects/index.ts';
+export * as nn from './nn/index.ts';
 export * from './graph/index.ts';
 export { checkVjp, checkNodeVjp, checkAdjoint } from './check/index.ts';
 export type { CheckVjpOptions, VjpReport, VjpTrial, CheckAdjointOptions, AdjointReport } from './check/index.ts';

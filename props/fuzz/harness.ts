@@ -14,6 +14,7 @@
  * time limit (a hang in the making).
  */
 import { DdspError } from '../../src/core/errors.ts';
+import ndarray from 'ndarray';
 import { frames } from '../../src/core/frames.ts';
 import { rng, type Rng } from '../../src/check/rng.ts';
 
@@ -178,6 +179,19 @@ function mutations(a: Arg): Mutation[] {
     }
     case 'frames': {
       const x = a.value as { shape: number[]; data: Float64Array };
+      if (x.shape.length === 3) {
+        const [b, n3, c3] = x.shape;
+        const d3 = x.data;
+        const nd = (data: ArrayLike<number>, shape: number[]) => ndarray(Float64Array.from(data), shape);
+        if (d3.length > 0) m.push({ label: 'NaN inside', value: nd(withValue(d3, d3.length >> 1, NaN), [b, n3, c3]), strict: true });
+        if (d3.length > 0) m.push({ label: 'Infinity inside', value: nd(withValue(d3, 0, Infinity), [b, n3, c3]), strict: true });
+        m.push({ label: 'one more channel', value: nd(new Float64Array(b * n3 * (c3 + 1)).fill(0.5), [b, n3, c3 + 1]), strict: false });
+        m.push({ label: 'one more frame', value: nd(new Float64Array(b * (n3 + 1) * c3).fill(0.5), [b, n3 + 1, c3]), strict: false });
+        m.push({ label: 'flat Float64Array', value: d3.slice(), strict: false });
+        m.push({ label: 'a number', value: 3, strict: true });
+        m.push(...WRONG_TYPES);
+        break;
+      }
       const [n, c] = x.shape;
       const d = x.data;
       if (d.length > 0) m.push({ label: 'NaN inside', value: frames(withValue(d, d.length >> 1, NaN), n, c), strict: true });
@@ -403,7 +417,7 @@ export async function runTiny(f: (...a: unknown[]) => unknown, t: Template, name
         if (j !== i) return b.value;
         if (b.kind === 'signal') return (b.value as Float64Array).map((v) => v * s);
         const fv = b.value as { data: Float64Array; shape: number[] };
-        return frames(fv.data.map((v) => v * s), fv.shape[0], fv.shape[1]);
+        return ndarray(fv.data.map((v) => v * s), fv.shape.slice());
       });
       const label = `${base[i].name} × ${s}`;
       const t0 = performance.now();

@@ -5,6 +5,7 @@
  * cotangent shaped like the forward's output on the same valid arguments.
  */
 import fc from 'fast-check';
+import ndarray from 'ndarray';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
 import type { Rng } from '../../src/check/rng.ts';
@@ -246,7 +247,7 @@ function unitLike(y: unknown): unknown {
   if (y instanceof Float64Array) return y.map((_, i) => Math.sin(i + 1));
   if (typeof y === 'object' && y !== null && 'shape' in y && 'data' in y) {
     const f = y as { shape: number[]; data: Float64Array };
-    return ddsp.frames(f.data.map((_, i) => Math.sin(i + 1)), f.shape[0], f.shape[1]);
+    return ndarray(f.data.map((_, i) => Math.sin(i + 1)), f.shape.slice());
   }
   if (Array.isArray(y)) return y.map(unitLike);
   if (typeof y === 'object' && y !== null) return Object.fromEntries(Object.entries(y).map(([k, v]) => [k, unitLike(v)]));
@@ -407,3 +408,32 @@ add('registerProcessor', () => [record('spec', {
   type: 'fuzzGain', doc: 'x·k', options: { k: { type: 'number', required: true } }, inputs: ['x'], packing: 'single',
   create: (o: Record<string, unknown>) => ddsp.nodes.scale(o.k as number),
 })]);
+
+// ---- nn: layers, initialisers, layer nodes -------------------------------------------------
+const t3 = (name: string, r: Rng, b: number, t: number, c: number): Arg => ({ name, kind: 'frames', value: ndarray(sig(name, r, b * t * c).value as Float64Array, [b, t, c]) });
+const gruW = (r: Rng, I: number, u: number) => ({ kernel: fr('k', r, I, 3 * u).value, recurrentKernel: fr('u', r, u, 3 * u).value, bias: fr('b', r, 2, 3 * u).value });
+add('nn.dense', (r) => [fr('x', r, 6, 3), fr('kernel', r, 3, 4), sig('bias', r, 4)]);
+add('nn.denseVjp', (r) => [fr('gy', r, 6, 4), fr('x', r, 6, 3), fr('kernel', r, 3, 4), sig('bias', r, 4)]);
+add('nn.layerNorm', (r) => [fr('x', r, 6, 4), sig('gamma', r, 4), sig('beta', r, 4), opts([positive('epsilon', 1e-3)])]);
+add('nn.layerNormVjp', (r) => [fr('gy', r, 6, 4), fr('x', r, 6, 4), sig('gamma', r, 4), sig('beta', r, 4), opts([positive('epsilon', 1e-3)])]);
+add('nn.leakyRelu', (r) => [fr('x', r, 6, 4), opts([number('alpha', 0.2)])]);
+add('nn.leakyReluVjp', (r) => [fr('gy', r, 6, 4), fr('x', r, 6, 4), opts([number('alpha', 0.2)])]);
+add('nn.gru', (r) => [fr('x', r, 5, 3), record('weights', gruW(r, 3, 2)), opts([fixed('initialState', fr('h', r, 1, 2).value)])]);
+add('nn.gruVjp', (r) => [record('g', { sequence: fr('s', r, 5, 2).value }), fr('x', r, 5, 3), record('weights', gruW(r, 3, 2)), opts([fixed('initialState', fr('h', r, 1, 2).value)])]);
+add('nn.gruStep', (r) => [fr('x', r, 2, 3), fr('h', r, 2, 2), record('weights', gruW(r, 3, 2))]);
+add('nn.gruStepVjp', (r) => [fr('gh', r, 2, 2), fr('x', r, 2, 3), fr('h', r, 2, 2), record('weights', gruW(r, 3, 2))]);
+add('nn.glorotUniform', () => [int('seed', 1), size('fanIn', 4), size('fanOut', 3)]);
+add('nn.orthogonal', () => [int('seed', 1), size('rows', 3), size('cols', 6)]);
+add('nn.layers.initDense', () => [int('seed', 1), size('inDim', 4), size('units', 3)]);
+add('nn.layers.initLayerNorm', () => [size('channels', 4)]);
+add('nn.layers.initFc', () => [int('seed', 1), size('inDim', 4), size('ch', 3)]);
+add('nn.layers.initFcStack', () => [int('seed', 1), size('inDim', 4), size('ch', 3), size('layers', 2)]);
+add('nn.layers.initGru', () => [int('seed', 1), size('inDim', 4), size('units', 3)]);
+add('nn.layers.countParams', (r) => [record('params', { a: sig('a', r, 3).value, b: { c: fr('c', r, 2, 2).value } })]);
+templates['nn.layers.dense'] = nodeT(() => [], (r) => t3('x', r, 2, 3, 4), (r) => fixed('params', { kernel: fr('k', r, 4, 5).value, bias: sig('b', r, 5).value }));
+templates['nn.layers.layerNorm'] = nodeT(() => [opts([positive('epsilon', 1e-3)])], (r) => t3('x', r, 2, 3, 4), (r) => fixed('params', { gamma: sig('g', r, 4).value, beta: sig('b', r, 4).value }));
+templates['nn.layers.leakyRelu'] = nodeT(() => [opts([number('alpha', 0.2)])], (r) => t3('x', r, 2, 3, 4));
+templates['nn.layers.fc'] = nodeT(() => [], (r) => t3('x', r, 2, 3, 4), () => fixed('params', ddsp.nn.layers.initFc(1, 4, 5)));
+templates['nn.layers.fcStack'] = nodeT(() => [size('layers', 2)], (r) => t3('x', r, 2, 3, 4), () => fixed('params', ddsp.nn.layers.initFcStack(1, 4, 5, 2)));
+templates['nn.layers.gru'] = nodeT(() => [], (r) => t3('x', r, 2, 3, 4), () => fixed('params', ddsp.nn.layers.initGru(1, 4, 3)));
+for (const k of ['nn.layers.fc', 'nn.layers.fcStack']) templates[k].anyName = true;
