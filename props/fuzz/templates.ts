@@ -437,3 +437,27 @@ templates['nn.layers.fc'] = nodeT(() => [], (r) => t3('x', r, 2, 3, 4), () => fi
 templates['nn.layers.fcStack'] = nodeT(() => [size('layers', 2)], (r) => t3('x', r, 2, 3, 4), () => fixed('params', ddsp.nn.layers.initFcStack(1, 4, 5, 2)));
 templates['nn.layers.gru'] = nodeT(() => [], (r) => t3('x', r, 2, 3, 4), () => fixed('params', ddsp.nn.layers.initGru(1, 4, 3)));
 for (const k of ['nn.layers.fc', 'nn.layers.fcStack']) templates[k].anyName = true;
+add('nn.concat', (r) => [record('xs', [fr('a', r, 4, 2).value, fr('b', r, 4, 3).value])]);
+add('nn.concatVjp', (r) => [fr('gy', r, 4, 5), record('xs', [fr('a', r, 4, 2).value, fr('b', r, 4, 3).value])]);
+add('nn.splitChannels', (r) => [fr('x', r, 4, 5), record('sizes', [2, 3])]);
+const tinyDecoder = { rnnChannels: 3, ch: 4, layersPerStack: 1, inputKeys: ['ld_scaled', 'f0_scaled'], outputSplits: [['amps', 1], ['harmonic_distribution', 3], ['noise_magnitudes', 5]] };
+const decOpts = () => opts([size('rnnChannels', 3, false), size('ch', 4, false), count('layersPerStack', 1, false), record('inputKeys', ['ld_scaled', 'f0_scaled']),
+  record('outputSplits', tinyDecoder.outputSplits)].map((k) => ({ ...k, optional: false })), false);
+templates['nn.rnnFcDecoder'] = nodeT(() => [decOpts()], (r) => fixed('x', { ld_scaled: t3('l', r, 2, 4, 1).value, f0_scaled: t3('f', r, 2, 4, 1).value }),
+  () => fixed('params', ddsp.nn.initRnnFcDecoder(tinyDecoder as never, 1)));
+templates['nn.rnnFcDecoder'].anyName = true;
+add('nn.initRnnFcDecoder', () => [decOpts(), int('seed', 1, true)]);
+const tinyPreset = { decoder: tinyDecoder, frameRate: 250, nSamples: 64, sampleRate: 2000, reverbLength: 8, noiseWindowSize: 0, doc: '' };
+const aeInput = (r: Rng) => {
+  const f0 = ndarray(Float64Array.from({ length: 16 }, (_, i) => 150 + 10 * i), [2, 8, 1]);
+  const audio = [sig('a', r, 64).value as Float64Array, sig('b', r, 64).value as Float64Array];
+  return fixed('x', { ...ddsp.nn.preprocess(f0, ddsp.nn.loudnessFeature(audio, tinyPreset as never)), f0_hz: f0, audio });
+};
+templates['nn.autoencoder'] = { ...nodeT(() => [opts([record('preset', tinyPreset), record('loss', { fftSizes: [32, 16] })].map((k) => ({ ...k, optional: k.name === 'loss' })), false)], aeInput,
+  () => fixed('params', ddsp.nn.initAutoencoder({ preset: tinyPreset } as never, 1))), anyName: true };
+templates['nn.autoencoderSynth'] = { ...nodeT(() => [opts([{ ...record('preset', tinyPreset), optional: false }], false)], aeInput,
+  () => fixed('params', ddsp.nn.initAutoencoder({ preset: tinyPreset } as never, 1))), anyName: true };
+add('nn.initAutoencoder', () => [opts([{ ...record('preset', tinyPreset), optional: false }], false), int('seed', 1, true)]);
+add('nn.preprocess', (r) => [t3('f0Hz', r, 2, 4, 1), t3('loudnessDb', r, 2, 4, 1)]);
+add('nn.loudnessFeature', (r) => [record('audio', [sig('a', r, 64).value]), record('preset', tinyPreset)]);
+add('nn.framesPerExample', () => [record('preset', tinyPreset)]);

@@ -11,3 +11,6 @@ export { gru, gruVjp, gruStep, gruStepVjp, type GruWeights, type GruOptions, typ
 export { glorotUniform, orthogonal } from './init.ts';
 export type { Tensor } from './tensor.ts';
 export * as layers from './layers.ts';
+export { concat, concatVjp, splitChannels } from './concat.ts';
+export { rnnFcDecoder, initRnnFcDecoder, presets, type RnnFcDecoderOptions, type ModelPreset } from './decoder.ts';
+export { autoencoder, autoencoderSynth, initAutoencoder, preprocess, loudnessFeature, framesPerExample, DDSP_LOSS, type AutoencoderOptions } from './autoencoder.ts';
