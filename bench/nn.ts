@@ -2,7 +2,8 @@
 import ndarray from 'ndarray';
 import { gemm, gemmNaive } from '../src/backends/cpu/gemm.ts';
 import { frames } from '../src/core/frames.ts';
-import { dense, denseVjp, gru, gruVjp, layers } from '../src/nn/index.ts';
+import { dense, denseVjp, gru, gruVjp, initRnnFcDecoder, layers, presets, rnnFcDecoder } from '../src/nn/index.ts';
+import { named } from '../src/graph/combinators.ts';
 import { compare, printTable, type Row } from './harness.ts';
 
 function noise(n: number, seed = 1): Float64Array {
@@ -45,5 +46,29 @@ export function benchNn(): Row[] {
   }
   printTable('nn', rows);
   console.log(`\n${notes.join('; ')}`);
+  benchDecoders();
   return rows;
+}
+
+/** Decoder forward + backward per example, per preset (DDSP_BENCH_SOLO=1 adds solo_instrument, ~10 s a run). */
+export function benchDecoders(): void {
+  const lines: string[] = [];
+  const names: (keyof typeof presets)[] = ['tinyInstrument', 'small', 'vst', ...(process.env.DDSP_BENCH_SOLO ? (['soloInstrument'] as const) : [])];
+  for (const name of names) {
+    const preset = presets[name];
+    const T = (preset.nSamples * preset.frameRate) / preset.sampleRate;
+    const dec = named('d', rnnFcDecoder(preset.decoder));
+    const p = { d: initRnnFcDecoder(preset.decoder, 0) };
+    const x = Object.fromEntries(preset.decoder.inputKeys.map((k: string, i: number) => [k, ndarray(noise(T, 5 + i), [1, T, 1])]));
+    const t0 = performance.now();
+    let runs = 0;
+    while (runs < 2 || performance.now() - t0 < 1500) {
+      const [y, back] = dec.vjp(x, p);
+      back(y);
+      runs++;
+    }
+    const ms = (performance.now() - t0) / runs;
+    lines.push(`${name}: ${ms.toFixed(0)} ms per ${(preset.nSamples / preset.sampleRate).toFixed(1)}-s example (${T} frames) forward + backward`);
+  }
+  console.log(`\ndecoders, batch 1, one core: ${lines.join('; ')}`);
 }
