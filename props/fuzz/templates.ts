@@ -461,3 +461,22 @@ add('nn.initAutoencoder', () => [opts([{ ...record('preset', tinyPreset), option
 add('nn.preprocess', (r) => [t3('f0Hz', r, 2, 4, 1), t3('loudnessDb', r, 2, 4, 1)]);
 add('nn.loudnessFeature', (r) => [record('audio', [sig('a', r, 64).value]), record('preset', tinyPreset)]);
 add('nn.framesPerExample', () => [record('preset', tinyPreset)]);
+
+// ---- safetensors, checkpoints, the training loop ------------------------------------------
+const tmpRoot = `${process.env.TMPDIR ?? '/tmp'}/ddsp-fuzz-ckpt`;
+add('io.encodeSafetensors', (r) => [record('tensors', { a: sig('a', r, 4).value, b: fr('b', r, 2, 3).value }), opts([record('metadata', { k: 'v' }), choice('dtype', 'F64')])]);
+add('io.decodeSafetensors', (r) => [record('bytes', ddsp.io.encodeSafetensors({ a: sig('a', r, 4).value }))]);
+const smallParams = () => ({ w: Float64Array.of(1, 2) });
+add('train.saveCheckpoint', () => [str('dir', `${tmpRoot}/save`), record('data', { step: 3, params: smallParams() }), opts([size('keep', 2)])]);
+add('train.loadCheckpoint', () => [str('dir', `${tmpRoot}/empty`), int('step', 3, true)], {
+  call: async (f, v) => {
+    // A checkpoint of step 3 exists in the folder the valid call reads.
+    await ddsp.train.saveCheckpoint(`${tmpRoot}/empty`, { step: 3, params: smallParams() });
+    return f(...v);
+  },
+});
+add('train.listCheckpoints', () => [str('dir', `${tmpRoot}/list`)]);
+const quadratic = (p: { w: Float64Array }) => ({ value: p.w.reduce((s, v) => s + v * v, 0), grad: { w: p.w.map((v) => 2 * v) } });
+add('train.trainLoop', () => [opts([fn('valueAndGrad', quadratic), record('params', smallParams()), record('optimizer', ddsp.train.sgd({ learningRate: 0.1 })), size('steps', 4),
+  record('checkpoint', { dir: `${tmpRoot}/loop`, every: 2 }), bool('resume', false), fn('onProgress', () => undefined), size('logEvery', 2)]
+  .map((k) => ({ ...k, optional: !['valueAndGrad', 'params', 'optimizer', 'steps'].includes(k.name) })), false)]);

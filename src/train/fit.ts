@@ -96,6 +96,8 @@ export function logProgress(write: (line: string) => void = (l) => console.log(l
   if (typeof write !== 'function') fail('logProgress', `write must be a function (line) => void (got ${write === null ? 'null' : typeof write})`);
   return (p: FitProgress) => {
     const w = String(p.steps).length;
-    write(`step ${String(p.step).padStart(w)}/${p.steps}  loss ${p.loss.toExponential(4)}  ${p.stepsPerSecond.toFixed(0)} steps/s`);
+    const eta = (p as { etaSeconds?: number }).etaSeconds;
+    const etaText = eta === undefined ? '' : `  ETA ${eta >= 3600 ? `${Math.floor(eta / 3600)}h${String(Math.floor((eta % 3600) / 60)).padStart(2, '0')}m` : eta >= 60 ? `${Math.floor(eta / 60)}m${String(Math.round(eta % 60)).padStart(2, '0')}s` : `${eta.toFixed(0)}s`}`;
+    write(`step ${String(p.step).padStart(w)}/${p.steps}  loss ${p.loss.toExponential(4)}  ${p.stepsPerSecond >= 10 ? p.stepsPerSecond.toFixed(0) : p.stepsPerSecond.toFixed(2)} steps/s${etaText}`);
   };
 }
