@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import ndarray from 'ndarray';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
+import { createTask as createTaskFn } from '../../src/train/autoencoderTask.ts';
 import type { Rng } from '../../src/check/rng.ts';
 import type { Node } from '../../src/graph/node.ts';
 import {
@@ -480,3 +481,16 @@ const quadratic = (p: { w: Float64Array }) => ({ value: p.w.reduce((s, v) => s +
 add('train.trainLoop', () => [opts([fn('valueAndGrad', quadratic), record('params', smallParams()), record('optimizer', ddsp.train.sgd({ learningRate: 0.1 })), size('steps', 4),
   record('checkpoint', { dir: `${tmpRoot}/loop`, every: 2 }), bool('resume', false), fn('onProgress', () => undefined), size('logEvery', 2)]
   .map((k) => ({ ...k, optional: !['valueAndGrad', 'params', 'optimizer', 'steps'].includes(k.name) })), false)]);
+const tinyTaskConfig = { preset: tinyPreset, loss: { fftSizes: [32, 16] } };
+add('train.dataParallel', () => [opts([{ ...fixed('module', new URL('../../src/train/autoencoderTask.ts', import.meta.url)), optional: false }, record('config', tinyTaskConfig), count('workers', 0),
+  record('execArgv', []), fn('createTask', createTaskFn)], false)], {
+  call: async (f, v) => {
+    const dp = (await f(...v)) as { valueAndGrad: (p: unknown, e: unknown[]) => Promise<unknown>; close: () => Promise<void> };
+    try {
+      const ex = { f0_scaled: new Float64Array(8).fill(0.4), ld_scaled: new Float64Array(8).fill(0.5), f0_hz: new Float64Array(8).fill(200), audio: Float64Array.from({ length: 64 }, (_, i) => Math.sin(i / 5)) };
+      return await dp.valueAndGrad(ddsp.nn.initAutoencoder({ preset: tinyPreset } as never, 1), [ex]);
+    } finally {
+      await dp.close();
+    }
+  },
+});

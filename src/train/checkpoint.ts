@@ -27,6 +27,26 @@ export interface CheckpointData<P extends Params = Params> {
 
 type Skeleton = unknown;
 
+/**
+ * A value with its Float64Array/ndarray leaves taken out: `{ skeleton, tensors }`, where the
+ * skeleton is plain JSON and the tensors are keyed by path. {@link joinTensors} reverses it.
+ * Used for checkpoints and to pass parameter trees to worker threads (ndarrays lose their
+ * prototype in a structured clone; typed arrays do not).
+ */
+export function splitTensors(value: unknown, root = 'value'): { skeleton: unknown; tensors: Record<string, Float64Array> } {
+  const tensors: Record<string, unknown> = {};
+  const skeleton = split('splitTensors', value, root, tensors);
+  const plain: Record<string, Float64Array> = {};
+  for (const [k, v] of Object.entries(tensors)) plain[k] = v instanceof Float64Array ? v : (v as { data: Float64Array }).data;
+  return { skeleton, tensors: plain };
+}
+
+/** Rebuild a value from {@link splitTensors}' parts. */
+export function joinTensors(skeleton: unknown, tensors: Record<string, Float64Array>): unknown {
+  const t = Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, { data: v, shape: [v.length] }]));
+  return join('joinTensors', skeleton, t);
+}
+
 /** Replace tensor leaves by references, collecting the tensors under path names. */
 function split(fn: string, v: unknown, path: string, tensors: Record<string, unknown>): Skeleton {
   if (v instanceof Float64Array) {

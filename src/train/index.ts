@@ -1,5 +1,6 @@
 export * from './optimizers.ts';
 export * from './schedules.ts';
 export * from './fit.ts';
-export * from './checkpoint.ts';
+export { saveCheckpoint, loadCheckpoint, listCheckpoints, type CheckpointData } from './checkpoint.ts';
 export * from './loop.ts';
+export * from './parallel.ts';
