@@ -7,9 +7,12 @@ import { benchCore } from './core.ts';
 import { benchSynths } from './synths.ts';
 import { benchSpectral } from './spectral.ts';
 import { benchEffects } from './effects.ts';
-import { benchNn } from './nn.ts';
+import { benchNn, benchParallel } from './nn.ts';
 
-const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, effects: benchEffects, nn: benchNn };
+const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, effects: benchEffects, nn: async () => {
+  benchNn();
+  await benchParallel();
+} };
 const wanted = process.argv.slice(2).filter((a) => a in areas);
 console.log(`ddsp benchmarks — Node ${process.version}, median of alternating runs`);
-for (const [name, run] of Object.entries(areas)) if (wanted.length === 0 || wanted.includes(name)) run();
+for (const [name, run] of Object.entries(areas)) if (wanted.length === 0 || wanted.includes(name)) await run();

@@ -19,7 +19,8 @@ export interface TrainProgress extends FitProgress {
 }
 
 export interface TrainLoopOptions<P extends Params> {
-  valueAndGrad: (params: P, step: number) => { value: number; grad: P };
+  /** Loss and gradient at params for a step; may return a promise (e.g. dataParallel's). */
+  valueAndGrad: (params: P, step: number) => { value: number; grad: P } | Promise<{ value: number; grad: P }>;
   params: P;
   optimizer: GradientTransformation<any>;
   /** Total steps (a resumed run takes the remaining ones). */
@@ -87,7 +88,7 @@ export async function trainLoop<P extends Params>(opts: TrainLoopOptions<P>): Pr
   const losses: number[] = [];
   const t0 = performance.now();
   for (let step = start; step < steps; step++) {
-    const { value, grad } = valueAndGrad(params, step);
+    const { value, grad } = await valueAndGrad(params, step);
     if (!Number.isFinite(value)) fail(fn, `loss is ${value} at step ${step}; lower the learning rate or check the inputs`);
     losses.push(value);
     const [updates, next] = optimizer.update(grad, state, params);

@@ -43,6 +43,9 @@ export interface DataParallel<P extends Params, E> {
   readonly workers: number;
 }
 
+/** The module of the autoencoder's shard task (src/train/autoencoderTask), for `dataParallel({ module })`. */
+export const autoencoderTaskModule: URL = new URL(import.meta.url.endsWith('.ts') ? './autoencoderTask.ts' : './autoencoderTask.js', import.meta.url);
+
 // The pool's worker file: the TS source when running from source, the compiled JS from dist/.
 const entry = new URL(import.meta.url.endsWith('.ts') ? './workerEntry.ts' : './workerEntry.js', import.meta.url);
 
