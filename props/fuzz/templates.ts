@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import ndarray from 'ndarray';
+import { readFileSync as readFileSyncFn } from 'node:fs';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
 import { createTask as createTaskFn } from '../../src/train/autoencoderTask.ts';
@@ -494,3 +495,15 @@ add('train.dataParallel', () => [opts([{ ...fixed('module', new URL('../../src/t
     }
   },
 });
+const torchGru = (r: Rng) => ({
+  'g.weight_ih_l0': { data: sig('a', r, 6 * 3).value, shape: [6, 3] }, 'g.weight_hh_l0': { data: sig('b', r, 6 * 2).value, shape: [6, 2] },
+  'g.bias_ih_l0': { data: sig('c', r, 6).value, shape: [6] }, 'g.bias_hh_l0': { data: sig('d', r, 6).value, shape: [6] },
+});
+add('nn.gruFromPyTorch', (r) => [record('tensors', torchGru(r)), fixed('prefix', 'g.'), size('inDim', 3), size('units', 2)]);
+templates['nn.gruFromPyTorch'].total = false;
+add('nn.decoderFromPyTorch', () => [record('tensors', ddsp.io.decodeSafetensors(readFixture()).tensors), record('opts', {
+  rnnChannels: 6, ch: 5, layersPerStack: 2, inputKeys: ['ld_scaled', 'f0_scaled'], outputSplits: [['amps', 1], ['harmonic_distribution', 4], ['noise_magnitudes', 3]],
+})]);
+function readFixture(): Uint8Array {
+  return new Uint8Array(readFileSyncFn(new URL('../../test/fixtures/pytorch/decoder.safetensors', import.meta.url)));
+}

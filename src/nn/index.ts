@@ -14,3 +14,4 @@ export * as layers from './layers.ts';
 export { concat, concatVjp, splitChannels } from './concat.ts';
 export { rnnFcDecoder, initRnnFcDecoder, presets, type RnnFcDecoderOptions, type ModelPreset } from './decoder.ts';
 export { autoencoder, autoencoderSynth, initAutoencoder, preprocess, loudnessFeature, framesPerExample, DDSP_LOSS, type AutoencoderOptions } from './autoencoder.ts';
+export { gruFromPyTorch, decoderFromPyTorch } from './pytorch.ts';
