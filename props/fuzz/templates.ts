@@ -507,3 +507,5 @@ add('nn.decoderFromPyTorch', () => [record('tensors', ddsp.io.decodeSafetensors(
 function readFixture(): Uint8Array {
   return new Uint8Array(readFileSyncFn(new URL('../../test/fixtures/pytorch/decoder.safetensors', import.meta.url)));
 }
+add('nn.loudnessL1', (r) => [sig('target', r, 2000), sig('resynth', r, 2000), opts([positive('sampleRate', 16000), positive('frameRate', 250)])]);
+add('nn.f0L1Cents', (r) => [sig('target', r, 2000), sig('resynth', r, 2000), opts([positive('sampleRate', 16000), positive('frameRate', 250), positive('fMin', 100), positive('fMax', 2000), positive('confidence', 0.8)])], { total: false });

@@ -93,31 +93,23 @@ export async function main() {
   // Evaluation on the held-back 10 s: resynthesis, loudness L1 and re-tracked f0 L1.
   const synth = nn.autoencoderSynth({ preset });
   let ldErr = 0;
-  let ldN = 0;
   let centErr = 0;
   let centN = 0;
   let specLoss = 0;
   const resynth: Float64Array[] = [];
+  const m = { sampleRate: SR, frameRate: preset.frameRate, fMin: 200, fMax: 1600 };
   for (const e of testSet) {
     const y = (synth.forward({ f0_scaled: ndarray(e.f0_scaled, [1, T, 1]), ld_scaled: ndarray(e.ld_scaled, [1, T, 1]), f0_hz: ndarray(e.f0_hz, [1, T, 1]) } as never, result.params) as Float64Array[])[0];
     resynth.push(y);
     specLoss += losses.spectralLoss(e.audio, y, nn.DDSP_LOSS)[0] / testSet.length;
-    const la = spectral.loudness(e.audio, { sampleRate: SR, frameRate: preset.frameRate });
-    const lb = spectral.loudness(y, { sampleRate: SR, frameRate: preset.frameRate });
-    for (let i = 0; i < T; i++) {
-      ldErr += Math.abs(la[i] - lb[i]);
-      ldN++;
-    }
-    const ta = spectral.yin(e.audio, { sampleRate: SR, frameRate: preset.frameRate, fMin: 200, fMax: 1600 });
-    const tb = spectral.yin(y, { sampleRate: SR, frameRate: preset.frameRate, fMin: 200, fMax: 1600 });
-    for (let i = 0; i < T; i++) {
-      if (ta.confidence[i] >= 0.8 && tb.confidence[i] >= 0.8 && ta.f0Hz[i] > 0 && tb.f0Hz[i] > 0) {
-        centErr += Math.abs(1200 * Math.log2(tb.f0Hz[i] / ta.f0Hz[i]));
-        centN++;
-      }
+    ldErr += nn.loudnessL1(e.audio, y, { sampleRate: SR, frameRate: preset.frameRate }) / testSet.length;
+    const f = nn.f0L1Cents(e.audio, y, m);
+    if (f.frames > 0) {
+      centErr += f.cents * f.frames;
+      centN += f.frames;
     }
   }
-  console.log(`held-back 10 s: spectral loss ${specLoss.toFixed(3)}, loudness L1 ${(ldErr / ldN).toFixed(2)} dB, f0 L1 ${(centErr / Math.max(1, centN)).toFixed(1)} cents (${centN} confidently voiced frames)`);
+  console.log(`held-back 10 s: spectral loss ${specLoss.toFixed(3)}, loudness L1 ${ldErr.toFixed(2)} dB, f0 L1 ${(centErr / Math.max(1, centN)).toFixed(1)} cents (${centN} confidently voiced frames)`);
   const joined = new Float64Array(resynth.length * preset.nSamples);
   resynth.forEach((r, i) => joined.set(r, i * preset.nSamples));
   await io.writeWav('out/train-resynthesis.wav', joined, SR);

@@ -15,3 +15,4 @@ export { concat, concatVjp, splitChannels } from './concat.ts';
 export { rnnFcDecoder, initRnnFcDecoder, presets, type RnnFcDecoderOptions, type ModelPreset } from './decoder.ts';
 export { autoencoder, autoencoderSynth, initAutoencoder, preprocess, loudnessFeature, framesPerExample, DDSP_LOSS, type AutoencoderOptions } from './autoencoder.ts';
 export { gruFromPyTorch, decoderFromPyTorch } from './pytorch.ts';
+export { loudnessL1, f0L1Cents, type MetricOptions } from './metrics.ts';
