@@ -360,6 +360,7 @@ builtins.push(
   binary('add', 'a + b (DDSP Add)'),
   binary('sub', 'a − b'),
   binary('mul', 'a·b'),
+  { type: 'safeDivide', doc: "DDSP's safe_divide: n/d, exact zeros replaced by eps", options: { eps: positive({ default: 1e-7 }) }, inputs: ['n', 'd'], packing: 'pair', create: (o) => nodes.safeDivide(o) },
   unary('scale', 's·x', { s: num({ required: true }) }, (o) => nodes.scale(o.s as number)),
   unary('expSigmoid', "DDSP's exp_sigmoid", { exponent: positive({ default: 10 }), maxValue: num({ default: 2 }), threshold: num({ default: 1e-7 }) }, (o) => nodes.expSigmoid(o)),
   unary('symExpSigmoid', 'symmetric exp_sigmoid', { width: num({ default: 8 }) }, (o) => nodes.symExpSigmoid(o)),
