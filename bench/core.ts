@@ -1,16 +1,7 @@
 /** Benchmarks of the core hot loops against straightforward baselines, in one process. */
 import { cumsum, cumsumVjp, expSigmoid, resample, upsampleWithWindows, frames } from '../src/core/index.ts';
-import { compare, printTable, type Row } from './harness.ts';
+import { compare, noise, printTable, type Row } from './harness.ts';
 
-function noise(n: number, seed = 1): Float64Array {
-  let s = seed;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
 
 // --- baselines: the obvious code a user would write -------------------------------------
 

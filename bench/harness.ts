@@ -71,3 +71,14 @@ export function printTable(title: string, rows: Row[]): void {
   }
   if (sink === 12345.6789) console.log('');
 }
+
+/** Deterministic noise in [−0.5, 0.5) from a 32-bit LCG (the same on every runtime). */
+export function noise(n: number, seed = 1): Float64Array {
+  let s = seed;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}

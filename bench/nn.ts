@@ -4,17 +4,8 @@ import { gemm, gemmNaive } from '../src/backends/cpu/gemm.ts';
 import { frames } from '../src/core/frames.ts';
 import { dense, denseVjp, gru, gruVjp, initRnnFcDecoder, layers, presets, rnnFcDecoder } from '../src/nn/index.ts';
 import { named } from '../src/graph/combinators.ts';
-import { compare, printTable, type Row } from './harness.ts';
+import { compare, noise, printTable, type Row } from './harness.ts';
 
-function noise(n: number, seed = 1): Float64Array {
-  let s = seed;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
 
 export function benchNn(): Row[] {
   const rows: Row[] = [];
