@@ -135,7 +135,7 @@ export function compileGroup(fn: string, config: unknown, opts: ProcessorGroupOp
     const near = nearestKey(k, [...byName.keys()]);
     if (near !== undefined && near !== k) {
       // Likely a typo of a processor name rather than an input: say so, but only when unambiguous.
-      const e = entries.find((x, i) => refs[i].some((r) => r.from < 0 && r.path.split('/')[0] === k))!;
+      const e = entries.find((_x, i) => refs[i].some((r) => r.from < 0 && r.path.split('/')[0] === k))!;
       if (k.toLowerCase() === near.toLowerCase() || k.replace(/_/g, '') === near.replace(/_/g, '')) {
         fail(fn, `${e.where}reference '${k}' is neither an input nor a processor; did you mean processor '${near}'?`);
       }

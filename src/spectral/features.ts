@@ -3,7 +3,7 @@
  * convention of the published models), RMS energy and power in dB. Each has a VJP; where a
  * floor or clip holds, the gradient is 0.
  */
-import { checkInteger, checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout } from '../core/frames.ts';
 import { amplitudeToDb, amplitudeToDbVjp } from '../core/units.ts';
 import { _forEachSpectrum, _stftBackward, stftGeometry, type StftGeometry } from './stft.ts';

@@ -2,7 +2,7 @@
  * Framing and overlap-add, an adjoint pair, and the Hann windows.
  * frame(x)[t, i] = x[t·hop + i − padLeft] (zero outside x); overlapAdd is its transpose.
  */
-import { checkBoolean, checkInteger, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { checkBoolean, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { frames, readLayout, type Frames, type Layout } from '../core/frames.ts';
 
 /**

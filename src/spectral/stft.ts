@@ -7,7 +7,7 @@
  *
  * STFT VJP, per frame t with cotangent Ḡ_t: x̄[t·hop + i − padLeft] += w[i]·rfftVjp(Ḡ_t)[i].
  */
-import { checkBoolean, checkInteger, checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
+import { checkBoolean, checkNumber, checkOneOf, checkPositive, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { frames, readLayout, type Frames } from '../core/frames.ts';
 import { irfftInto, isPowerOfTwo, nextPowerOfTwo, rfftInto } from './fftCore.ts';
 import { frameCount, hannWindow } from './frame.ts';
@@ -230,12 +230,12 @@ export function magnitudeOf(fn: string, x: Float64Array, opts: StftOptions, keys
 
 /** VJP of {@link magnitudeSpectrogram}. */
 export function magnitudeSpectrogramVjp(gy: Frames, x: Float64Array, opts: StftOptions = {}): Float64Array {
-  return spectrogramVjp('magnitudeSpectrogramVjp', gy, x, opts, STFT_KEYS, (m, g) => g);
+  return spectrogramVjp('magnitudeSpectrogramVjp', gy, x, opts, STFT_KEYS, (_m, g) => g);
 }
 
 /** {@link magnitudeSpectrogramVjp} for a caller `fn` that accepts the option keys `keys`. */
 export function magnitudeVjpOf(fn: string, gy: Frames, x: Float64Array, opts: StftOptions, keys: readonly string[]): Float64Array {
-  return spectrogramVjp(fn, gy, x, opts, keys, (m, g) => g);
+  return spectrogramVjp(fn, gy, x, opts, keys, (_m, g) => g);
 }
 
 /**
