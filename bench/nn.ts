@@ -64,30 +64,39 @@ export function benchDecoders(): void {
   console.log(`\ndecoders, batch 1, one core: ${lines.join('; ')}`);
 }
 
-/** One training step's gradient of the `small` preset on 1 and on 2 worker threads (batch 4, 2-s examples). */
+/**
+ * One training step's gradient of the `small` preset (2-s examples) at batch 1, 4 and 16, on 1 and
+ * on 2 worker threads. Run Node with --single-threaded-gc for the 2-worker figures (V8's parallel
+ * GC helpers otherwise compete with the workers for the cores).
+ */
 export async function benchParallel(): Promise<void> {
   const { dataParallel } = await import('../src/train/parallel.ts');
   const { initAutoencoder, preprocess, loudnessFeature, framesPerExample } = await import('../src/nn/index.ts');
   const preset = presets.small;
   const T = framesPerExample(preset);
-  const batch = Array.from({ length: 4 }, (_, b) => {
+  const example = (b: number) => {
     const audio = noise(preset.nSamples, 20 + b).map((v) => 0.5 * v);
-    const f0 = new Float64Array(T).fill(220 + 30 * b);
+    const f0 = new Float64Array(T).fill(220 + 30 * (b % 8));
     const ld = loudnessFeature([audio], preset).data;
     const s = preprocess(ndarray(f0, [T, 1]), ndarray(ld, [T, 1]));
     return { f0_scaled: Float64Array.from(s.f0_scaled.data), ld_scaled: Float64Array.from(s.ld_scaled.data), f0_hz: f0, audio };
-  });
+  };
   const params = initAutoencoder({ preset }, 0);
   const module = new URL('../src/train/autoencoderTask.ts', import.meta.url);
-  const times: Record<number, number> = {};
+  const batches = [1, 4, 16].map((n) => Array.from({ length: n }, (_, b) => example(b)));
+  const times: Record<number, number>[] = batches.map(() => ({}));
   for (const workers of [1, 2]) {
+    // One pool at a time: idle threads of another pool would still hold memory and GC work.
     const dp = await dataParallel({ module, config: { preset: 'small' }, workers, execArgv: ['--import', 'tsx'] });
-    await dp.valueAndGrad(params, batch); // warm-up: workers start and compile
-    const t0 = performance.now();
-    const runs = 3;
-    for (let i = 0; i < runs; i++) await dp.valueAndGrad(params, batch, Number(process.env.SHARDS ?? 4));
-    times[workers] = (performance.now() - t0) / runs;
+    for (const [k, batch] of batches.entries()) {
+      await dp.valueAndGrad(params, batch); // warm-up
+      const runs = batch.length >= 16 ? 2 : 3;
+      const t0 = performance.now();
+      for (let i = 0; i < runs; i++) await dp.valueAndGrad(params, batch);
+      times[k][workers] = (performance.now() - t0) / runs;
+    }
     await dp.close();
   }
-  console.log(`\ntraining step, small preset, batch 4 × 2 s: ${times[1].toFixed(0)} ms on 1 worker, ${times[2].toFixed(0)} ms on 2 workers (${(times[1] / times[2]).toFixed(2)}×)`);
+  const lines = batches.map((b, k) => `batch ${b.length}: ${times[k][1].toFixed(0)} ms on 1 worker, ${times[k][2].toFixed(0)} ms on 2 (${(times[k][1] / times[k][2]).toFixed(2)}×)`);
+  console.log(`\ntraining step (gradient), small preset, 2-s examples: ${lines.join('; ')}`);
 }
