@@ -13,7 +13,7 @@
  *   biquad()               { audio, b0, b1, b2, a1, a2 } → audio
  */
 import { checkNumber, fail, readOptions, within } from '../core/errors.ts';
-import { guardNode, splitOptions } from './guard.ts';
+import { guardNode, requireParam, splitOptions } from './guard.ts';
 import { expSigmoid, expSigmoidVjp } from '../core/scaling.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import type { Cotangent, Params, Tree } from '../core/tree.ts';
@@ -30,11 +30,7 @@ import type { RbjType } from '../effects/rbj.ts';
 import type { Node, Pullback } from './node.ts';
 import { lift, primitive } from './node.ts';
 
-function readParam(fn: string, p: Params, key: string): Signal {
-  const v = p?.[key];
-  if (v === undefined) fail(fn, `needs a parameter '${key}' (scope it with named(...))`);
-  return v as Signal;
-}
+const readParam = (fn: string, p: Params, key: string) => requireParam(fn, p, key) as Signal;
 
 /** A reverb whose IR is computed from parameters by `ir(p)` with VJP `irVjp(ḡIr, p)`. */
 function irReverb(name: string, ir: (p: Params) => Float64Array, irVjp: (g: Float64Array, p: Params) => Cotangent, opts: ReverbOptions): Node {

@@ -16,7 +16,7 @@ import { frames, type Frames } from '../core/frames.ts';
 import type { Cotangent, Params } from '../core/tree.ts';
 import type { Node } from '../graph/node.ts';
 import { named, seq } from '../graph/combinators.ts';
-import { guardNode } from '../graph/guard.ts';
+import { guardNode, requireParam } from '../graph/guard.ts';
 import { dense as denseOp, denseVjp } from './dense.ts';
 import { layerNorm as layerNormOp, layerNormVjp, type LayerNormOptions } from './layerNorm.ts';
 import { leakyRelu as leakyReluOp, leakyReluVjp, type LeakyReluOptions } from './leakyRelu.ts';
@@ -24,11 +24,7 @@ import { gru as gruOp, gruVjp, type GruWeights } from './gru.ts';
 import { glorotUniform, orthogonal } from './init.ts';
 import type { Tensor } from './tensor.ts';
 
-function param<T>(fn: string, p: Params, key: string): T {
-  const v = (p as Record<string, unknown> | undefined)?.[key];
-  if (v === undefined) fail(fn, `needs a parameter '${key}' (scope the layer with named(...) and pass its params)`);
-  return v as T;
-}
+const param = <T>(fn: string, p: Params, key: string): T => requireParam(fn, p, key) as T;
 
 /** Keras' Dense as a Node: params { kernel [in, out], bias [out] }. */
 export function dense(): Node {
