@@ -8,8 +8,9 @@ import { benchSynths } from './synths.ts';
 import { benchSpectral } from './spectral.ts';
 import { benchEffects } from './effects.ts';
 import { benchNn, benchParallel } from './nn.ts';
+import { benchPitch } from './pitch.ts';
 
-const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, effects: benchEffects, nn: async () => {
+const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, pitch: benchPitch, effects: benchEffects, nn: async () => {
   benchNn();
   await benchParallel();
 } };

@@ -73,13 +73,12 @@ const target = path ? await loadTarget(path) : makeTarget();
 console.log(`target: ${path ?? 'sawtooth with vibrato through a sweeping resonant low-pass'}, ${SECONDS} s at ${SR} Hz`);
 
 // Features: f0 and loudness at 250 frames per second.
-const { f0Hz: rawF0, confidence } = spectral.yin(target, { sampleRate: SR, frameRate: FRAME_RATE });
-const f0Hz = Float64Array.from({ length: F }, (_, j) => rawF0[j] || 100);
-// Unvoiced frames keep the last confident pitch (the harmonic amplitude can go to zero there).
-for (let j = 1; j < F; j++) if (confidence[j] < 0.5) f0Hz[j] = f0Hz[j - 1];
+// pYIN; unvoiced frames take the nearest voiced frame's pitch (the harmonic amplitude can go to zero there).
+const track = spectral.pyin(target, { sampleRate: SR, frameRate: FRAME_RATE, fMin: 50, fMax: 2000, fill: 'nearest' });
+const f0Hz = Float64Array.from({ length: F }, (_, j) => track.f0Hz[j] || 100);
 const loud = spectral.loudness(target);
-const voiced = confidence.slice(0, F).filter((c) => c >= 0.5).length;
-console.log(`features: f0 median ${median(f0Hz).toFixed(1)} Hz (${voiced}/${F} frames confident), loudness ${Math.min(...loud).toFixed(1)} … ${Math.max(...loud).toFixed(1)} dB`);
+const voiced = track.voiced.slice(0, F).reduce((s, v) => s + v, 0);
+console.log(`features: f0 median ${median(f0Hz).toFixed(1)} Hz (${voiced}/${F} frames voiced), loudness ${Math.min(...loud).toFixed(1)} … ${Math.max(...loud).toFixed(1)} dB`);
 
 // DDSP's harmonic-plus-noise model with trainable frame-rate controls and tracked f0.
 const model = chain(
@@ -96,7 +95,7 @@ const params0: Params = {
   amplitudes: new Float64Array(F),
   harmonicDistribution: frames(new Float64Array(F * K), F, K),
   noise: frames(new Float64Array(F * B), F, B),
-  // f0 starts at the YIN track and is refined by its exact gradient (through the phase).
+  // f0 starts at the pYIN track and is refined by its exact gradient (through the phase).
   f0Hz: f0Hz.slice(),
 };
 // DDSP's SpectralLoss with its class defaults: six scales (2048 … 64), L1 on magnitudes.

@@ -1,12 +1,12 @@
 /**
  * DDSP's evaluation metrics for a resynthesis against its target audio (ddsp/training/metrics.py):
  * the mean absolute difference of their loudness (dB, DDSP v3 A-weighted loudness), and of their
- * f0 in cents, each re-tracked from the audio, over the frames where both trackers are confident.
+ * f0 in cents, each re-tracked from the audio (pYIN), over the frames both tracks call voiced.
  * Not differentiable: they are measurements.
  */
 import { checkPositive, checkSignal, fail, readOptions, within } from '../core/errors.ts';
 import { loudness } from '../spectral/features.ts';
-import { yin } from '../spectral/pitch.ts';
+import { pyin } from '../spectral/pitch.ts';
 
 export interface MetricOptions {
   sampleRate?: number;
@@ -15,7 +15,7 @@ export interface MetricOptions {
   /** f0 search range for the re-tracking. Defaults 40 and 2000 Hz. */
   fMin?: number;
   fMax?: number;
-  /** Frames count when both f0 confidences reach this. Default 0.8. */
+  /** Frames count when pYIN calls both voiced with a voiced probability of at least this. Default 0.8. */
   confidence?: number;
 }
 
@@ -42,7 +42,7 @@ export function loudnessL1(target: Float64Array, resynth: Float64Array, opts: Pi
 
 /**
  * Mean |1200·log₂(f0(resynth)/f0(target))| in cents over the frames where both re-tracked f0s
- * have confidence ≥ opts.confidence; `frames` says how many that was (cents is 0 when there
+ * are voiced with voiced probability ≥ opts.confidence; `frames` says how many that was (cents is 0 when there
  * was none: check frames before reading it).
  */
 export function f0L1Cents(target: Float64Array, resynth: Float64Array, opts: MetricOptions = {}): { cents: number; frames: number } {
@@ -50,12 +50,12 @@ export function f0L1Cents(target: Float64Array, resynth: Float64Array, opts: Met
   const { sampleRate = 16000, frameRate = 250, fMin = 40, fMax = 2000, confidence = 0.8 } = readOptions(fn, opts, ['sampleRate', 'frameRate', 'fMin', 'fMax', 'confidence']);
   if (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1)) fail(fn, `opts.confidence must be in [0, 1] (got ${confidence})`);
   const [a, b] = pair(fn, target, resynth);
-  const ta = within(fn, () => yin(a, { sampleRate, frameRate, fMin, fMax }));
-  const tb = within(fn, () => yin(b, { sampleRate, frameRate, fMin, fMax }));
+  const ta = within(fn, () => pyin(a, { sampleRate, frameRate, fMin, fMax }));
+  const tb = within(fn, () => pyin(b, { sampleRate, frameRate, fMin, fMax }));
   let s = 0;
   let n = 0;
   for (let i = 0; i < ta.f0Hz.length; i++) {
-    if (ta.confidence[i] >= confidence && tb.confidence[i] >= confidence && ta.f0Hz[i] > 0 && tb.f0Hz[i] > 0) {
+    if (ta.voiced[i] && tb.voiced[i] && ta.voicedProb[i] >= confidence && tb.voicedProb[i] >= confidence) {
       s += Math.abs(1200 * Math.log2(tb.f0Hz[i] / ta.f0Hz[i]));
       n++;
     }
