@@ -49,7 +49,7 @@ const skip = (why: string): Template => ({ args: () => [], skip: why });
 // ---- core --------------------------------------------------------------------------------
 const helper = 'a throwing helper for writing ops: it raises DdspError for whatever name it is given, by design';
 for (const k of ['checkBoolean', 'checkFiniteValues', 'checkInteger', 'checkNumber', 'checkOneOf', 'checkPositive', 'checkSameLength',
-  'checkSignal', 'checkSize', 'fail', 'readOptions', 'optionKeys', 'within', 'readLayout', 'wrapLike', 'contiguous']) {
+  'checkSignal', 'checkSize', 'fail', 'readOptions', 'optionKeys', 'within', 'withinAsync', 'readLayout', 'wrapLike', 'contiguous']) {
   templates[`core.${k}`] = skip(helper);
 }
 templates.DdspError = skip('the error class');
@@ -141,7 +141,12 @@ pair('spectral.loudness', (r) => [audio(r, 512), opts([positive('sampleRate', 16
 const rmsKeys = () => [positive('sampleRate', 16000), positive('frameRate', 250), size('frameSize', 128), choice('padding', 'center')];
 pair('spectral.rmsEnergy', (r) => [audio(r, 512), opts(rmsKeys())]);
 pair('spectral.powerDb', (r) => [audio(r, 512), opts([...rmsKeys(), number('refDb', 0), positive('rangeDb', 80)])]);
-add('spectral.yin', (r) => [audio(r, 1024), opts([positive('sampleRate', 16000), positive('frameRate', 250), positive('fMin', 100), positive('fMax', 2000), positive('threshold', 0.15), size('frameLength', 401)])]);
+const pitchFrameKeys = () => [positive('sampleRate', 16000), positive('fMin', 100), positive('fMax', 2000), size('frameLength', 401), size('winLength', 200), bool('center', true), choice('padMode', 'zero')];
+add('spectral.yin', (r) => [audio(r, 1024), opts([...pitchFrameKeys(), positive('frameRate', 250), positive('threshold', 0.15)])]);
+add('spectral.pyin', (r) => [audio(r, 1024), opts([
+  ...pitchFrameKeys(), positive('frameRate', 250), size('nThresholds', 50), fixed('betaParameters', [2, 18]), positive('boltzmannParameter', 2),
+  positive('resolution', 0.1), positive('maxTransitionRate', 35.92), number('switchProb', 0.01), number('noTroughProb', 0.01), choice('fill', 'nearest'),
+])]);
 add('spectral.firLayout', () => [size('nBands', 33), int('windowSize', 17, true)]);
 pair('spectral.frequencyImpulseResponse', (r) => [fr('magnitudes', r, 4, 33, 0, 1), opts([int('windowSize', 17)])], 'gIr');
 add('spectral.checkBlocks', () => [fixed('fn', 'myOp'), size('N', 64), size('F', 4)], { name: 'myOp' });
@@ -483,6 +488,13 @@ add('train.trainLoop', () => [opts([fn('valueAndGrad', quadratic), record('param
   record('checkpoint', { dir: `${tmpRoot}/loop`, every: 2 }), bool('resume', false), fn('onProgress', () => undefined), size('logEvery', 2)]
   .map((k) => ({ ...k, optional: !['valueAndGrad', 'params', 'optimizer', 'steps'].includes(k.name) })), false)]);
 const tinyTaskConfig = { preset: tinyPreset, loss: { fftSizes: [32, 16] } };
+const tinyExample = () => ({ f0_scaled: new Float64Array(8).fill(0.4), ld_scaled: new Float64Array(8).fill(0.5), f0_hz: new Float64Array(8).fill(200), audio: Float64Array.from({ length: 64 }, (_, i) => Math.sin(i / 5)) });
+add('train.trainAutoencoder', () => [opts([record('preset', tinyPreset), fixed('examples', [tinyExample(), tinyExample()]), size('steps', 2), record('loss', { fftSizes: [32, 16] }),
+  size('batchSize', 2), count('workers', 0), positive('learningRate', 1e-3), int('seed', 1), size('logEvery', 1), fn('onProgress', () => undefined)]
+  .map((k) => ({ ...k, optional: !['preset', 'examples', 'steps', 'loss', 'workers'].includes(k.name) })), false)]);
+add('train.autoencoderExamples', (r) => [sig('audio', r, 200), opts([record('preset', tinyPreset), fixed('f0Hz', new Float64Array(25).fill(220)), fixed('loudnessDb', new Float64Array(25).fill(-30)),
+  positive('hopSeconds', 0.02)].map((k) => ({ ...k, optional: k.name === 'hopSeconds' })), false)]);
+add('train.batchIndices', () => [count('step', 3), size('batchSize', 4), size('n', 10), { ...int('seed', 0), optional: true }]);
 add('train.dataParallel', () => [opts([{ ...fixed('module', new URL('../../src/train/autoencoderTask.ts', import.meta.url)), optional: false }, record('config', tinyTaskConfig), count('workers', 0),
   record('execArgv', []), fn('createTask', createTaskFn)], false)], {
   call: async (f, v) => {

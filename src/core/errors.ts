@@ -210,6 +210,17 @@ export function within<T>(fn: string, body: () => T): T {
   }
 }
 
+/** {@link within} for an async body: a DdspError it rejects with is re-raised under `fn`'s name. */
+export async function withinAsync<T>(fn: string, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (e) {
+    return within(fn, () => {
+      throw e;
+    });
+  }
+}
+
 /**
  * a/b for the chain rule of a division, kept finite: where the true quotient overflows (a tiny,
  * e.g. denormal, divisor) it saturates at ±Number.MAX_VALUE, and 0/0 gives 0.

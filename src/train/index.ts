@@ -4,3 +4,4 @@ export * from './fit.ts';
 export { saveCheckpoint, loadCheckpoint, listCheckpoints, type CheckpointData } from './checkpoint.ts';
 export * from './loop.ts';
 export * from './parallel.ts';
+export * from './autoencoderTrain.ts';
