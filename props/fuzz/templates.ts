@@ -147,6 +147,7 @@ add('spectral.pyin', (r) => [audio(r, 1024), opts([
   ...pitchFrameKeys(), positive('frameRate', 250), size('nThresholds', 50), fixed('betaParameters', [2, 18]), positive('boltzmannParameter', 2),
   positive('resolution', 0.1), positive('maxTransitionRate', 35.92), number('switchProb', 0.01), number('noTroughProb', 0.01), choice('fill', 'nearest'),
 ])]);
+pair('spectral.resampleAudio', (r) => [audio(r, 300), size('fromRate', 22050), size('toRate', 16000), opts([size('zeros', 8), positive('beta', 6), number('rolloff', 0.9)])]);
 add('spectral.firLayout', () => [size('nBands', 33), int('windowSize', 17, true)]);
 pair('spectral.frequencyImpulseResponse', (r) => [fr('magnitudes', r, 4, 33, 0, 1), opts([int('windowSize', 17)])], 'gIr');
 add('spectral.checkBlocks', () => [fixed('fn', 'myOp'), size('N', 64), size('F', 4)], { name: 'myOp' });

@@ -13,3 +13,4 @@ export * from './pitch.ts';
 export * from './firDesign.ts';
 export * from './convolve.ts';
 export * from './frequencyFilter.ts';
+export * from './resample.ts';
