@@ -95,9 +95,12 @@ function join(fn: string, s: Skeleton, tensors: Record<string, { data: Float64Ar
 
 const name = (step: number) => `ckpt-${String(step).padStart(9, '0')}`;
 
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+let tmpCounter = 0;
+
+/** Write a file atomically: a temporary name, fsync, rename. */
+export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const fs = await import('node:fs/promises');
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}-${++tmpCounter}`;
   const h = await fs.open(tmp, 'w');
   try {
     await h.writeFile(bytes);

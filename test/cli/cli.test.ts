@@ -1,0 +1,109 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { decodeWav, encodeWav, toMono } from '../../src/io/index.ts';
+import { resampleAudio } from '../../src/spectral/index.ts';
+
+const fixture = toMono(decodeWav(new Uint8Array(readFileSync(new URL('../fixtures/pitch/instruments.wav', import.meta.url)))).channels);
+
+async function run(args: string[]) {
+  const lines: string[] = [];
+  const code = await main(args, { log: (l) => lines.push(l), tty: false });
+  return { code, out: lines.join('\n') };
+}
+
+/** Two 4-s FluidSynth renders (one at 44.1 kHz), a file that is not audio and an MP3 name. */
+function inputs(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ddsp-cli-'));
+  writeFileSync(join(dir, 'a.wav'), encodeWav(resampleAudio(fixture.subarray(0, 64000), 16000, 44100), 44100, { format: 'pcm16' }));
+  writeFileSync(join(dir, 'b.wav'), encodeWav(fixture.subarray(64000), 16000, { format: 'pcm16' }));
+  writeFileSync(join(dir, 'broken.wav'), 'not audio');
+  writeFileSync(join(dir, 'song.mp3'), 'ID3');
+  return dir;
+}
+
+describe('ddsp command line', () => {
+  it('prepare → train → resume → resynth → transfer → info, reporting bad files without stopping', async () => {
+    const dir = inputs();
+    const data = join(dir, 'data');
+    const p = await run(['prepare', dir, '--out', data, '--example-seconds', '2', '--hop-seconds', '1']);
+    expect(p.code).toBe(0);
+    expect(p.out).toContain('a.wav: 4.0 s at 44100 Hz → 3 examples');
+    expect(p.out).toContain('broken.wav: skipped');
+    expect(p.out).toContain('song.mp3: skipped — ');
+    expect(p.out).toContain('convert it to WAV first');
+    expect(p.out).toContain('6 examples from 2 files (0 unchanged), 2 skipped');
+    const stats = JSON.parse(readFileSync(join(data, 'statistics.json'), 'utf8'));
+    expect(stats.loudness.quantiles.length).toBe(101);
+    expect(stats.pitch.mean).toBeGreaterThan(40);
+    // Rerunning skips what is done.
+    expect((await run(['prepare', dir, '--out', data, '--example-seconds', '2', '--hop-seconds', '1'])).out).toContain('(2 unchanged)');
+
+    const out = join(dir, 'run');
+    const t = await run(['train', '--data', data, '--out', out, '--steps', '2', '--batch', '2', '--workers', '0', '--every', '1']);
+    expect(t.code).toBe(0);
+    expect(t.out).toContain('6 examples of 2 s');
+    expect(JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')).length).toBe(2);
+    expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toContain('<svg');
+    const again = await run(['train', '--data', data, '--out', out, '--steps', '3', '--batch', '2', '--workers', '0', '--every', '1']);
+    expect(again.out).toContain('resuming at step 2');
+    expect(JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')).length).toBe(3);
+
+    const r = await run(['resynth', out, join(dir, 'b.wav'), '-o', join(dir, 'b-resynth.wav')]);
+    expect(r.code).toBe(0);
+    const y = decodeWav(new Uint8Array(readFileSync(join(dir, 'b-resynth.wav'))));
+    expect(y.sampleRate).toBe(16000);
+    expect(y.channels[0].length).toBe(64000);
+    expect(y.channels[0].every(Number.isFinite)).toBe(true);
+
+    const tr = await run(['transfer', out, join(dir, 'a.wav'), '-o', join(dir, 'a-transfer.wav'), '--octave-shift', '1', '--quiet-db', '30']);
+    expect(tr.code).toBe(0);
+    expect(tr.out).toContain('f0 shifted 1 octave');
+    expect(existsSync(join(dir, 'a-transfer.wav'))).toBe(true);
+
+    const info = await run(['info', out]);
+    expect(info.out).toContain('preset small');
+    expect(info.out).toContain('checkpoints: 1, 2, 3;');
+    expect(info.out).toContain('at step 3');
+  }, 180_000);
+
+  it('--shard i/n prepares a deterministic slice; the slices merge into the full dataset', async () => {
+    const dir = inputs();
+    const full = await run(['prepare', dir, '--out', join(dir, 'full'), '--example-seconds', '2']);
+    const s0 = await run(['prepare', dir, '--out', join(dir, 'sharded'), '--example-seconds', '2', '--shard', '0/2']);
+    const s1 = await run(['prepare', dir, '--out', join(dir, 'sharded'), '--example-seconds', '2', '--shard', '1/2']);
+    expect(s0.out).toContain('(shard 0/2 of 4)');
+    expect(s1.out).toContain('(shard 1/2 of 4)');
+    expect(full.code + s0.code).toBe(0);
+    const f = JSON.parse(readFileSync(join(dir, 'full', 'manifest.json'), 'utf8')).files;
+    const m0 = JSON.parse(readFileSync(join(dir, 'sharded', 'manifest-0-of-2.json'), 'utf8')).files;
+    const m1 = JSON.parse(readFileSync(join(dir, 'sharded', 'manifest-1-of-2.json'), 'utf8')).files;
+    expect({ ...m0, ...m1 }).toEqual(f);
+    for (const v of Object.values(f) as { shard: string }[]) {
+      expect(readFileSync(join(dir, 'sharded', v.shard)).equals(readFileSync(join(dir, 'full', v.shard)))).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'sharded', 'statistics.json'), 'utf8')).toBe(readFileSync(join(dir, 'full', 'statistics.json'), 'utf8'));
+  }, 120_000);
+
+  it('says what is wrong: unknown flags and commands, missing arguments, a folder that is not a run', async () => {
+    const bad = await run(['train', '--data', 'x', '--out', 'y', '--bogus', '1']);
+    expect(bad.code).toBe(2);
+    expect(bad.out).toContain("Unknown option '--bogus'");
+    expect(bad.out).toContain('ddsp train --data data/ --out run/');
+    expect((await run(['fly'])).out).toContain("ddsp: unknown command 'fly'");
+    expect((await run(['prepare', 'x'])).out).toContain('ddsp prepare: --out DIR is required');
+    expect((await run(['train', '--data', 'd', '--out', 'o', '--steps', 'many'])).out).toContain("--steps must be an integer (got 'many')");
+    const nr = await run(['resynth', tmpdir(), 'in.wav', '-o', 'o.wav']);
+    expect(nr.code).toBe(1);
+    expect(nr.out).toContain('not a training run (no config.json)');
+    for (const c of ['prepare', 'train', 'resynth', 'transfer', 'info', 'graph']) {
+      const h = await run([c, '--help']);
+      expect(h.code).toBe(0);
+      expect(h.out).toContain('example: ddsp');
+    }
+    const g = await run(['graph', 'check', new URL('../../src/demo/configs/harmonicPlusNoise.json', import.meta.url).pathname]);
+    expect(g.out).toContain('ok — ');
+  });
+});
