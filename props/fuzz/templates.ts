@@ -216,6 +216,10 @@ add('io.writeWav', (r) => [fixed('path', `${process.env.TMPDIR ?? '/tmp'}/ddsp-f
 add('io.crc32', () => [record('bytes', Uint8Array.of(1, 2, 3))]);
 add('io.encodePng', () => [record('rgb', new Uint8Array(2 * 3 * 3).fill(100)), size('width', 2), size('height', 3)]);
 add('io.lossCurveSvg', (r) => [pos('losses', r, 50, 0.01, 10), opts([str('title', 'loss'), size('width', 640), size('height', 360)])], { arrayLike: ['losses'] });
+add('io.spectrogramFigure', (r) => [fixed('panels', [{ title: 'a', audio: sig('a', r, 600).value }]), opts([positive('sampleRate', 16000), size('frameSize', 64), size('hop', 32), positive('rangeDb', 80),
+  positive('maxHz', 4000), size('width', 300), size('panelHeight', 60), str('title', 't')])]);
+add('io.linePlotSvg', (r) => [fixed('series', [{ name: 'a', y: sig('y', r, 20).value }]), opts([str('title', 't'), str('xLabel', 'x'), str('yLabel', 'y'), bool('yLog', false), size('width', 300), size('height', 200)])]);
+add('io.svgToPng', () => [str('svg', '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="red"/></svg>'), opts([positive('scale', 1)])]);
 add('io.spectrogramImage', (r) => [fixed('specs', [fr('a', r, 6, 5).value, fr('b', r, 6, 4).value]), opts([positive('rangeDb', 80), count('gap', 4)])]);
 
 // ---- train -------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { hzToMidi } from '../core/units.ts';
 import { writeWav } from '../io/wav.ts';
+import { linePlotSvg, spectrogramFigure, svgToPng } from '../io/figures.ts';
+import { writeFile } from 'node:fs/promises';
 import { autoencoderSynth, preprocess } from '../nn/autoencoder.ts';
 import { loudnessL1 } from '../nn/metrics.ts';
 import { loudness } from '../spectral/features.ts';
@@ -114,6 +116,22 @@ export async function synthCmd(o: SynthCmdOptions): Promise<{ seconds: number; l
     cn++;
   }
   const cents = cn > 0 ? cs / cn : NaN;
-  o.log(`${o.transfer ? 'transfer' : 'resynth'}: ${o.input} (${(x.length / sr).toFixed(2)} s) → ${o.output} with ${o.run} at step ${ck.step}${o.transfer ? `, f0 shifted ${octaves} octave${Math.abs(octaves) === 1 ? '' : 's'}` : ''}; loudness L1 ${lL1.toFixed(2)} dB, f0 L1 ${cents.toFixed(1)} cents against the f0 it was played from (${cn} frames)`);
+  // Figures beside the audio: spectrograms, f0 and loudness of input and output (SVG and PNG).
+  const base = o.output.replace(/\.wav$/i, '');
+  const what = o.transfer ? 'timbre transfer' : 'resynthesis';
+  const times = Array.from({ length: T }, (_, i) => i / preset.frameRate);
+  const f0In = Array.from(track.f0Hz.subarray(0, T), (v, i) => (track.voiced[i] ? v : NaN));
+  const f0Out = Array.from(ty.f0Hz.subarray(0, T), (v, i) => (ty.voiced[i] ? v : NaN));
+  const ldOut = loudness(y, { sampleRate: sr, frameRate: preset.frameRate }).subarray(0, T);
+  const figures: [string, string][] = [
+    [`${base}.spectrogram`, await spectrogramFigure([{ title: `input: ${o.input}`, audio: x }, { title: `${what}: ${o.output}`, audio: y }], { sampleRate: sr })],
+    [`${base}.f0`, linePlotSvg([{ name: 'input (pYIN)', x: times, y: f0In }, ...(o.transfer ? [{ name: 'played (shifted)', x: times, y: Array.from(f0, (v, i) => (track.voiced[i] ? v : NaN)) }] : []), { name: 'output (pYIN)', x: times, y: f0Out }], { title: `f0, ${what}`, xLabel: 'time (s)', yLabel: 'f0 (Hz)', yLog: true })],
+    [`${base}.loudness`, linePlotSvg([{ name: 'input', x: times, y: loudness(x, { sampleRate: sr, frameRate: preset.frameRate }).subarray(0, T) }, ...(o.transfer ? [{ name: 'played (adjusted)', x: times, y: ld }] : []), { name: 'output', x: times, y: ldOut }], { title: `loudness, ${what}`, xLabel: 'time (s)', yLabel: 'loudness (dB, A-weighted)' })],
+  ];
+  for (const [name, svg] of figures) {
+    await writeFile(`${name}.svg`, svg);
+    await writeFile(`${name}.png`, await svgToPng(svg));
+  }
+  o.log(`${o.transfer ? 'transfer' : 'resynth'}: ${o.input} (${(x.length / sr).toFixed(2)} s) → ${o.output} with ${o.run} at step ${ck.step}${o.transfer ? `, f0 shifted ${octaves} octave${Math.abs(octaves) === 1 ? '' : 's'}` : ''}; loudness L1 ${lL1.toFixed(2)} dB, f0 L1 ${cents.toFixed(1)} cents against the f0 it was played from (${cn} frames); figures ${base}.{spectrogram,f0,loudness}.{svg,png}`);
   return { seconds: x.length / sr, loudnessL1: lL1, f0Cents: cents, octaves };
 }

@@ -7,7 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ndarray from 'ndarray';
-import { lossCurveSvg } from '../io/plot.ts';
+import { linePlotSvg, svgToPng } from '../io/figures.ts';
 import { preprocess } from '../nn/autoencoder.ts';
 import { initRnnFcDecoder, presets, type ModelPreset } from '../nn/decoder.ts';
 import { countParams } from '../nn/layers.ts';
@@ -116,7 +116,9 @@ export async function trainCmd(o: TrainCmdOptions): Promise<{ step: number; loss
   process.on('SIGINT', onSigint);
   const saveCurve = async () => {
     await writeJson(join(o.out, 'losses.json'), losses);
-    await writeFile(join(o.out, 'loss.svg'), lossCurveSvg(losses.length ? losses : [1], { title: `training loss (multi-scale spectral), preset ${o.preset}, batch ${o.batch}` }));
+    const svg = linePlotSvg([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses.length ? losses : [NaN] }], { title: `training loss (multi-scale spectral), preset ${o.preset}, batch ${o.batch}`, xLabel: 'step', yLabel: 'loss', yLog: true });
+    await writeFile(join(o.out, 'loss.svg'), svg);
+    await writeFile(join(o.out, 'loss.png'), await svgToPng(svg));
   };
   const bar = progressLine(o.log, o.tty);
   let pending: Promise<void> = Promise.resolve(); // curve writes, one at a time

@@ -3,3 +3,4 @@ export * from './wav.ts';
 export * from './png.ts';
 export * from './plot.ts';
 export * from './safetensors.ts';
+export * from './figures.ts';
