@@ -216,6 +216,8 @@ add('io.writeWav', (r) => [fixed('path', `${process.env.TMPDIR ?? '/tmp'}/ddsp-f
 add('io.crc32', () => [record('bytes', Uint8Array.of(1, 2, 3))]);
 add('io.encodePng', () => [record('rgb', new Uint8Array(2 * 3 * 3).fill(100)), size('width', 2), size('height', 3)]);
 add('io.lossCurveSvg', (r) => [pos('losses', r, 50, 0.01, 10), opts([str('title', 'loss'), size('width', 640), size('height', 360)])], { arrayLike: ['losses'] });
+add('io.decodeAudio', () => [record('bytes', new Uint8Array(readFileSyncFn(new URL('../../test/fixtures/audio/flute-a4.ogg', import.meta.url))))]);
+add('io.sniffAudio', () => [record('bytes', new TextEncoder().encode('fLaC....'))], { total: true });
 add('io.spectrogramFigure', (r) => [fixed('panels', [{ title: 'a', audio: sig('a', r, 600).value }]), opts([positive('sampleRate', 16000), size('frameSize', 64), size('hop', 32), positive('rangeDb', 80),
   positive('maxHz', 4000), size('width', 300), size('panelHeight', 60), str('title', 't')])]);
 add('io.linePlotSvg', (r) => [fixed('series', [{ name: 'a', y: sig('y', r, 20).value }]), opts([str('title', 't'), str('xLabel', 'x'), str('yLabel', 'y'), bool('yLog', false), size('width', 300), size('height', 200)])]);

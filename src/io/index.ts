@@ -4,3 +4,4 @@ export * from './png.ts';
 export * from './plot.ts';
 export * from './safetensors.ts';
 export * from './figures.ts';
+export * from './decode.ts';

@@ -14,13 +14,14 @@ async function run(args: string[]) {
   return { code, out: lines.join('\n') };
 }
 
-/** Two 4-s FluidSynth renders (one at 44.1 kHz), a file that is not audio and an MP3 name. */
+/** Two 4-s FluidSynth renders (one at 44.1 kHz), a 3.6-s MP3 render, a file that is not audio and a fake MP3. */
 function inputs(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ddsp-cli-'));
   writeFileSync(join(dir, 'a.wav'), encodeWav(resampleAudio(fixture.subarray(0, 64000), 16000, 44100), 44100, { format: 'pcm16' }));
   writeFileSync(join(dir, 'b.wav'), encodeWav(fixture.subarray(64000), 16000, { format: 'pcm16' }));
   writeFileSync(join(dir, 'broken.wav'), 'not audio');
   writeFileSync(join(dir, 'song.mp3'), 'ID3');
+  writeFileSync(join(dir, 'flute.mp3'), readFileSync(new URL('../fixtures/audio/flute-a4.mp3', import.meta.url)));
   return dir;
 }
 
@@ -32,19 +33,19 @@ describe('ddsp command line', () => {
     expect(p.code).toBe(0);
     expect(p.out).toContain('a.wav: 4.0 s at 44100 Hz → 3 examples');
     expect(p.out).toContain('broken.wav: skipped');
+    expect(p.out).toContain('flute.mp3: 3.6 s at 22050 Hz → 2 examples'); // MP3, decoded
     expect(p.out).toContain('song.mp3: skipped — ');
-    expect(p.out).toContain('convert it to WAV first');
-    expect(p.out).toContain('6 examples from 2 files (0 unchanged), 2 skipped');
+    expect(p.out).toContain('8 examples from 3 files (0 unchanged), 2 skipped');
     const stats = JSON.parse(readFileSync(join(data, 'statistics.json'), 'utf8'));
     expect(stats.loudness.quantiles.length).toBe(101);
     expect(stats.pitch.mean).toBeGreaterThan(40);
     // Rerunning skips what is done.
-    expect((await run(['prepare', dir, '--out', data, '--example-seconds', '2', '--hop-seconds', '1'])).out).toContain('(2 unchanged)');
+    expect((await run(['prepare', dir, '--out', data, '--example-seconds', '2', '--hop-seconds', '1'])).out).toContain('(3 unchanged)');
 
     const out = join(dir, 'run');
     const t = await run(['train', '--data', data, '--out', out, '--steps', '2', '--batch', '2', '--workers', '0', '--every', '1']);
     expect(t.code).toBe(0);
-    expect(t.out).toContain('6 examples of 2 s');
+    expect(t.out).toContain('8 examples of 2 s');
     expect(JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')).length).toBe(2);
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toContain('<svg');
     const again = await run(['train', '--data', data, '--out', out, '--steps', '3', '--batch', '2', '--workers', '0', '--every', '1']);
@@ -74,8 +75,8 @@ describe('ddsp command line', () => {
     const full = await run(['prepare', dir, '--out', join(dir, 'full'), '--example-seconds', '2']);
     const s0 = await run(['prepare', dir, '--out', join(dir, 'sharded'), '--example-seconds', '2', '--shard', '0/2']);
     const s1 = await run(['prepare', dir, '--out', join(dir, 'sharded'), '--example-seconds', '2', '--shard', '1/2']);
-    expect(s0.out).toContain('(shard 0/2 of 4)');
-    expect(s1.out).toContain('(shard 1/2 of 4)');
+    expect(s0.out).toContain('(shard 0/2 of 5)');
+    expect(s1.out).toContain('(shard 1/2 of 5)');
     expect(full.code + s0.code).toBe(0);
     const f = JSON.parse(readFileSync(join(dir, 'full', 'manifest.json'), 'utf8')).files;
     const m0 = JSON.parse(readFileSync(join(dir, 'sharded', 'manifest-0-of-2.json'), 'utf8')).files;
