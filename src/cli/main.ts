@@ -25,6 +25,7 @@ const HELP: Record<string, string> = {
   --hop-seconds S         window hop (default 1)
   --f0-min HZ, --f0-max HZ  pitch range (default 40, 2000)
   --shard i/n             only the files whose index ≡ i (mod n); writes manifest-i-of-n.json
+  --workers N             prepare N files at a time on worker threads (default 0: one at a time)
   --force                 prepare every file again
   example: ddsp prepare recordings/ --out data/`,
   train: `ddsp train --data data/ --out run/ [options]
@@ -104,7 +105,7 @@ export async function main(args: string[], io: CliIO = { log: (l) => console.log
     if (cmd === 'prepare') {
       const { values: v, positionals } = parse(cmd, rest, {
         out: { type: 'string' }, 'frame-rate': { type: 'string' }, 'example-seconds': { type: 'string' }, 'hop-seconds': { type: 'string' },
-        'f0-min': { type: 'string' }, 'f0-max': { type: 'string' }, shard: { type: 'string' }, force: { type: 'boolean' },
+        'f0-min': { type: 'string' }, 'f0-max': { type: 'string' }, shard: { type: 'string' }, force: { type: 'boolean' }, workers: { type: 'string' },
       });
       if (v.help) return (log(HELP.prepare), 0);
       if (!v.out) throw new UsageError(cmd, '--out DIR is required');
@@ -121,6 +122,7 @@ export async function main(args: string[], io: CliIO = { log: (l) => console.log
         inputs: positionals, out: String(v.out), sampleRate: 16000, frameRate,
         exampleSeconds: num(cmd, 'example-seconds', v['example-seconds'], 4), hopSeconds: num(cmd, 'hop-seconds', v['hop-seconds'], 1),
         f0Min: num(cmd, 'f0-min', v['f0-min'], 40), f0Max: num(cmd, 'f0-max', v['f0-max'], 2000), shard, force: v.force === true, log,
+        workers: num(cmd, 'workers', v.workers, 0, true),
       });
       return r.examples > 0 ? 0 : 1;
     }

@@ -20,6 +20,8 @@ export interface PrepareOptions {
   f0Max: number;
   shard?: { index: number; count: number };
   force: boolean;
+  /** Worker threads for the per-file work (0: this thread). */
+  workers: number;
   log: (line: string) => void;
 }
 
@@ -67,6 +69,33 @@ export function cutExamples(audio: Float64Array, o: Pick<PrepareOptions, 'sample
   return ex;
 }
 
+export type FileOptions = Pick<PrepareOptions, 'sampleRate' | 'frameRate' | 'exampleSeconds' | 'hopSeconds' | 'f0Min' | 'f0Max'>;
+export type FileResult = { ok: true; seconds: number; sourceRate: number; examples: number; shard: string; elapsed: number } | { ok: false; error: string };
+
+/** One file: decode, resample, features, windows, written to the dataset's examples/. */
+export async function prepareFile(path: string, out: string, o: FileOptions): Promise<FileResult> {
+  try {
+    const t1 = performance.now();
+    const { audio, sourceRate, seconds } = await loadAudio(path, o.sampleRate);
+    const ex = cutExamples(audio, o);
+    if (ex.audio.length === 0) throw new Error(`${path}: ${seconds.toFixed(2)} s is shorter than one ${o.exampleSeconds}-s example`);
+    const shard = await writeExamples(out, path, ex, o.sampleRate, o.frameRate);
+    return { ok: true, seconds, sourceRate, examples: ex.audio.length, shard, elapsed: (performance.now() - t1) / 1000 };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+}
+
+/** The module-loading flags of an execArgv (with their values), which worker threads accept. */
+function moduleHooks(argv: readonly string[]): string[] {
+  const withValue = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
+  const outArgs: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (withValue.has(argv[i]) && i + 1 < argv.length) outArgs.push(argv[i], argv[++i]);
+  }
+  return outArgs;
+}
+
 export async function prepare(o: PrepareOptions): Promise<{ files: number; examples: number; skipped: number; unchanged: number }> {
   await mkdir(o.out, { recursive: true });
   const files = await listAudio(o.inputs);
@@ -86,7 +115,20 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
   let examples = 0;
   let unchanged = 0;
   const t0 = performance.now();
-  for (const [i, path] of mine.entries()) {
+  const fileOptions = { sampleRate: o.sampleRate, frameRate: o.frameRate, exampleSeconds: o.exampleSeconds, hopSeconds: o.hopSeconds, f0Min: o.f0Min, f0Max: o.f0Max };
+  let pool: { run(t: unknown): Promise<unknown>; destroy(): Promise<void> } | undefined;
+  if (o.workers > 0 && mine.length > 1) {
+    const { Piscina } = await import('piscina');
+    const entry = new URL(import.meta.url.endsWith('.ts') ? './prepareWorker.ts' : './prepareWorker.js', import.meta.url);
+    // From the TypeScript sources on Node, the worker needs tsx to load its .ts entry.
+    const g = globalThis as { Deno?: unknown; Bun?: unknown };
+    const hooks = moduleHooks(process.execArgv);
+    if (entry.pathname.endsWith('.ts') && g.Deno === undefined && g.Bun === undefined && !hooks.some((a) => a.includes('tsx'))) hooks.push('--import', 'tsx');
+    pool = new Piscina({ filename: entry.href, minThreads: o.workers, maxThreads: o.workers, execArgv: hooks }) as never;
+  }
+  // Files run concurrently on the pool (results taken in file order); one at a time without one.
+  const jobs = new Map<number, Promise<void>>();
+  const one = async (i: number, path: string) => {
     const tag = `[${i + 1}/${mine.length}] ${path}`;
     const key = await fileKey(path).catch(() => undefined);
     const old = previous?.files[path];
@@ -95,29 +137,43 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
       examples += old.examples;
       unchanged++;
       o.log(`${tag}: unchanged, ${old.examples} examples`);
-      continue;
+      return;
     }
-    try {
-      const t1 = performance.now();
-      const { audio, sourceRate, seconds } = await loadAudio(path, o.sampleRate);
-      const ex = cutExamples(audio, o);
-      if (ex.audio.length === 0) throw new Error(`${path}: ${seconds.toFixed(2)} s is shorter than one ${o.exampleSeconds}-s example`);
-      const shard = await writeExamples(o.out, path, ex, o.sampleRate, o.frameRate);
-      manifest.files[path] = { ...(key ?? { bytes: 0, mtimeMs: 0 }), seconds, examples: ex.audio.length, shard };
-      examples += ex.audio.length;
-      o.log(`${tag}: ${seconds.toFixed(1)} s at ${sourceRate} Hz → ${ex.audio.length} examples (${((performance.now() - t1) / 1000).toFixed(1)} s)`);
-    } catch (e) {
-      manifest.skipped[path] = (e as Error).message;
-      o.log(`${tag}: skipped — ${(e as Error).message}`);
+    const r = pool ? ((await pool.run({ path, out: o.out, options: fileOptions })) as FileResult) : await prepareFile(path, o.out, fileOptions);
+    if (r.ok) {
+      manifest.files[path] = { ...(key ?? { bytes: 0, mtimeMs: 0 }), seconds: r.seconds, examples: r.examples, shard: r.shard };
+      examples += r.examples;
+      o.log(`${tag}: ${r.seconds.toFixed(1)} s at ${r.sourceRate} Hz → ${r.examples} examples (${r.elapsed.toFixed(1)} s)`);
+    } else {
+      manifest.skipped[path] = r.error;
+      o.log(`${tag}: skipped — ${r.error}`);
     }
     await writeJson(join(o.out, name), manifest); // progress survives a crash: done files are not redone
+  };
+  try {
+    let chain = Promise.resolve();
+    for (const [i, path] of mine.entries()) {
+      const p = one(i, path);
+      jobs.set(i, p);
+      // Keep at most 2·workers files in flight; manifest writes are chained so they never overlap.
+      chain = chain.then(() => p);
+      if (!pool) await p;
+      else if (jobs.size >= 2 * o.workers) {
+        await jobs.get(i - 2 * o.workers + 1);
+        jobs.delete(i - 2 * o.workers + 1);
+      }
+    }
+    await chain;
+  } finally {
+    await pool?.destroy();
   }
   await writeJson(join(o.out, name), manifest);
   // Statistics over every example in the folder (all shards' manifests).
   const all = await readManifests(o.out);
   if (all) {
     const merged: StoredExamples = { audio: [], f0Hz: [], voicedProb: [], loudnessDb: [] };
-    for (const f of Object.values(all.files)) {
+    for (const k of Object.keys(all.files).sort()) {
+      const f = all.files[k];
       const ex = await readExamples(o.out, f.shard);
       merged.f0Hz.push(...ex.f0Hz);
       merged.voicedProb.push(...ex.voicedProb);

@@ -45,7 +45,8 @@ export async function loadDataset(dir: string): Promise<{ examples: StoredExampl
   const manifest = await readManifests(dir);
   if (manifest === undefined) throw new Error(`${dir}: no dataset here (no manifest.json); run ddsp prepare <audio> --out ${dir} first`);
   const all: StoredExamples = { audio: [], f0Hz: [], voicedProb: [], loudnessDb: [] };
-  for (const f of Object.values(manifest.files)) {
+  for (const k of Object.keys(manifest.files).sort()) {
+    const f = manifest.files[k];
     const ex = await readExamples(dir, f.shard);
     all.audio.push(...ex.audio);
     all.f0Hz.push(...ex.f0Hz);

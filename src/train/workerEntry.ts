@@ -15,7 +15,7 @@ let hooks: Promise<unknown> | undefined;
  * inherit tsx's ESM hooks on Node 20: register them here before importing a .ts task module.
  * Deno and Bun run TypeScript natively; the compiled package (dist/) needs nothing.
  */
-function tsHooks(module: string): Promise<unknown> {
+export function tsHooks(module: string): Promise<unknown> {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
   if (!module.endsWith('.ts') || g.Deno !== undefined || g.Bun !== undefined) return Promise.resolve();
   const api = 'tsx/esm/api';

@@ -70,7 +70,7 @@ describe('ddsp command line', () => {
     expect(info.out).toContain('at step 3');
   }, 180_000);
 
-  it('--shard i/n prepares a deterministic slice; the slices merge into the full dataset', async () => {
+  it('--shard i/n prepares a deterministic slice; the slices merge into the full dataset; --workers gives the same files', async () => {
     const dir = inputs();
     const full = await run(['prepare', dir, '--out', join(dir, 'full'), '--example-seconds', '2']);
     const s0 = await run(['prepare', dir, '--out', join(dir, 'sharded'), '--example-seconds', '2', '--shard', '0/2']);
@@ -86,6 +86,13 @@ describe('ddsp command line', () => {
       expect(readFileSync(join(dir, 'sharded', v.shard)).equals(readFileSync(join(dir, 'full', v.shard)))).toBe(true);
     }
     expect(readFileSync(join(dir, 'sharded', 'statistics.json'), 'utf8')).toBe(readFileSync(join(dir, 'full', 'statistics.json'), 'utf8'));
+    // Two worker threads: the same examples, file for file.
+    const pooled = await run(['prepare', dir, '--out', join(dir, 'pooled'), '--example-seconds', '2', '--workers', '2']);
+    expect(pooled.code).toBe(0);
+    for (const v of Object.values(f) as { shard: string }[]) {
+      expect(readFileSync(join(dir, 'pooled', v.shard)).equals(readFileSync(join(dir, 'full', v.shard)))).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'pooled', 'statistics.json'), 'utf8')).toBe(readFileSync(join(dir, 'full', 'statistics.json'), 'utf8'));
   }, 120_000);
 
   it('says what is wrong: unknown flags and commands, missing arguments, a folder that is not a run', async () => {
