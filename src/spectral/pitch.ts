@@ -149,7 +149,10 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
   const dc = new Float64Array(CH * rows);
   const live = new Uint8Array(CH);
   const maxSpan = (CH - 1) * hop + left + right + 1;
-  const pre = new Float64Array(maxSpan + 1);
+  const bounds = new Float64Array(2 * CH);
+  const cum = new Float64Array(2 * CH);
+  const startAt = new Int32Array(CH);
+  const endAt = new Int32Array(CH);
   const sq = new Float64Array(maxSpan + 1);
   let ct0 = -1;
   let ct1 = -1;
@@ -163,13 +166,48 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
       const s = (t0 + f) * hop + c0 + P - lo;
       live[f] = sq[s + right] - sq[s - left] > 1e-12 * (left + right) ? 1 : 0;
     }
+    // Frame f's window for lag τ is [a_f, a_f + W) with a_f = a_0 + f·hop: its sum is a difference
+    // of the running sum at two boundaries. The boundaries {f·hop} ∪ {f·hop + W} (relative to a_0)
+    // are the same for every lag; the running sum is built segment by segment between them,
+    // four products at a time in independent accumulators.
+    const F = t1 - t0;
+    let nb = 0;
+    for (let i = 0, j = 0; i < F || j < F;) {
+      const u = i < F ? i * hop : Infinity;
+      const v = j < F ? j * hop + W : Infinity;
+      if (u <= v) {
+        if (u === v) endAt[j++] = nb;
+        startAt[i++] = nb;
+        bounds[nb++] = u;
+      } else {
+        endAt[j++] = nb;
+        bounds[nb++] = v;
+      }
+    }
     for (let tau = 1; tau <= tauMax + 1; tau++) {
-      const h = Math.floor((W + tau) / 2);
-      const n = span - tau;
-      for (let k = 0; k < n; k++) pre[k + 1] = pre[k] + xp[lo + k] * xp[lo + k + tau];
-      for (let f = 0; f < t1 - t0; f++) {
-        const a = (t0 + f) * hop + c0 + P - h - lo;
-        const r = pre[a + W] - pre[a];
+      const a0 = t0 * hop + c0 + P - Math.floor((W + tau) / 2); // a_0 in xp
+      let acc = 0;
+      cum[0] = 0;
+      for (let q = 1; q < nb; q++) {
+        let k = a0 + bounds[q - 1];
+        const end = a0 + bounds[q];
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (; k + 3 < end; k += 4) {
+          s0 += xp[k] * xp[k + tau];
+          s1 += xp[k + 1] * xp[k + 1 + tau];
+          s2 += xp[k + 2] * xp[k + 2 + tau];
+          s3 += xp[k + 3] * xp[k + 3 + tau];
+        }
+        for (; k < end; k++) s0 += xp[k] * xp[k + tau];
+        acc += s0 + s1 + s2 + s3;
+        cum[q] = acc;
+      }
+      for (let f = 0; f < F; f++) {
+        const a = a0 + f * hop - lo;
+        const r = cum[endAt[f]] - cum[startAt[f]];
         const e = sq[a + W] - sq[a] + sq[a + tau + W] - sq[a + tau];
         dc[f * rows + tau] = Math.max(0, e - 2 * r);
       }
@@ -434,10 +472,29 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
     rowNorm[i] = Math.log(s);
   }
   const logTri = tri.map(Math.log);
-  // The largest log-kernel value off the centre (offset ±1); −∞ when the kernel has width 1.
-  const step1 = maxStep > 0 ? logTri[maxStep + 1] : -Infinity;
   const w = new Float64Array(nBins);
-  const dq = new Int32Array(nBins);
+  const bestU = new Float64Array(nBins);
+  const argU = new Int32Array(nBins);
+  const bandMax = (bLo: number, bHi: number, pLo: number, pHi: number): void => {
+    while (bLo <= bHi) {
+      const mid = (bLo + bHi) >> 1;
+      let best = -Infinity;
+      let arg = Math.max(pLo, mid - maxStep);
+      const end = Math.min(pHi, mid + maxStep);
+      for (let p = arg; p <= end; p++) {
+        const v = w[p] + logTri[mid - p + maxStep];
+        if (v > best) {
+          best = v;
+          arg = p;
+        }
+      }
+      bestU[mid] = best;
+      argU[mid] = arg;
+      bandMax(bLo, mid - 1, pLo, arg);
+      bLo = mid + 1; // the right half iteratively
+      pLo = arg;
+    }
+  };
   const logStay = Math.log(1 - switchProb);
   const logSwitch = Math.log(switchProb);
   // Scores: unvoiced states (dense) and voiced states (sparse, the frame's candidate bins).
@@ -451,11 +508,17 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
   for (let b = 0; b < nBins; b++) uv[b] += obsUv(0);
   let vBins: number[] = [];
   let vScore: number[] = [];
-  const voicedCands = (t: number) => {
-    // Sum candidates falling in one bin.
-    const m = new Map<number, number>();
-    for (let i = candStart[t]; i < candStart[t + 1]; i++) m.set(candBin[i], (m.get(candBin[i]) ?? 0) + candP[i]);
-    return [...m.entries()].sort((p, q) => p[0] - q[0]);
+  // A frame's candidates, one per bin (probabilities of candidates in one bin summed), bins
+  // ascending: candidates come in trough order (period ascending, so bin descending), and those
+  // sharing a bin are neighbours.
+  const voicedCands = (t: number): [number, number][] => {
+    const out: [number, number][] = [];
+    for (let i = candStart[t + 1] - 1; i >= candStart[t]; i--) {
+      const last = out[out.length - 1];
+      if (last !== undefined && last[0] === candBin[i]) last[1] += candP[i];
+      else out.push([candBin[i], candP[i]]);
+    }
+    return out;
   };
   {
     const c = voicedCands(0);
@@ -472,36 +535,18 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
   for (let t = 1; t < nFrames; t++) {
     // Unvoiced state b: from unvoiced b' (stay) or voiced b' (switch), |b − b'| ≤ maxStep.
     const ou = obsUv(t);
-    // w = uv − (sending row's log normaliser); its maximum over each band by a monotone deque.
-    // When w[b] is within the kernel's first step of its band's maximum, b itself is the best
-    // unvoiced predecessor (the kernel peaks at 0 offset and falls by ≥ step1 beyond), so the
-    // band is scanned only where the scores vary quickly.
+    // Unvoiced → unvoiced: bestU[b] = max_p w[p] + logTri[b − p + maxStep] with w = uv − (the
+    // sending row's log normaliser). The kernel is concave (the log of a triangle, −∞ beyond
+    // the band), so the matrix w[p] + g(b − p) is Monge and the leftmost maximising p never
+    // decreases with b: divide and conquer finds every row's maximum exactly in O(n log n).
     for (let p = 0; p < nBins; p++) w[p] = uv[p] - rowNorm[p];
-    let qh = 0;
-    let qt = 0;
-    let pushed = 0;
+    bandMax(0, nBins - 1, 0, nBins - 1);
     let vLo = 0; // first voiced bin ≥ b − maxStep (vBins ascend)
     for (let b = 0; b < nBins; b++) {
       const lo = Math.max(0, b - maxStep);
       const hi = Math.min(nBins - 1, b + maxStep);
-      for (; pushed <= hi; pushed++) {
-        while (qt > qh && w[dq[qt - 1]] <= w[pushed]) qt--;
-        dq[qt++] = pushed;
-      }
-      while (dq[qh] < lo) qh++;
-      let best: number;
-      let arg = b;
-      if (w[b] + logTri[maxStep] >= w[dq[qh]] + step1) best = w[b] + logTri[maxStep];
-      else {
-        best = -Infinity;
-        for (let p = lo; p <= hi; p++) {
-          const s = w[p] + logTri[b - p + maxStep];
-          if (s > best) {
-            best = s;
-            arg = p;
-          }
-        }
-      }
+      let best = bestU[b];
+      let arg = argU[b];
       best += logStay;
       while (vLo < vBins.length && vBins[vLo] < lo) vLo++;
       for (let i = vLo; i < vBins.length && vBins[i] <= hi; i++) {
@@ -522,17 +567,11 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
     const bk = new Int32Array(nb.length);
     for (let j = 0; j < nb.length; j++) {
       const b = nb[j];
-      let best = -Infinity;
-      let arg = b;
+      // From unvoiced: the band maximum bandMax found for b, plus the switch.
+      let best = bestU[b] + logSwitch;
+      let arg = argU[b];
       const lo = Math.max(0, b - maxStep);
       const hi = Math.min(nBins - 1, b + maxStep);
-      for (let p = lo; p <= hi; p++) {
-        const s = uv[p] + logSwitch + logTri[b - p + maxStep] - rowNorm[p];
-        if (s > best) {
-          best = s;
-          arg = p;
-        }
-      }
       for (let i = 0; i < vBins.length; i++) {
         const p = vBins[i];
         if (p < lo || p > hi) continue;
