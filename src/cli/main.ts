@@ -26,6 +26,8 @@ const HELP: Record<string, string> = {
   --f0-min HZ, --f0-max HZ  pitch range (default 40, 2000)
   --shard i/n             only the files whose index ≡ i (mod n); writes manifest-i-of-n.json
   --workers N             prepare N files at a time on worker threads (default 0: one at a time)
+  --queue redis://HOST:PORT/DB  enqueue one BullMQ job per file for \`ddsp worker\`s (a shared
+                          filesystem) and wait for them; --job-timeout S per file (default 600)
   --force                 prepare every file again
   example: ddsp prepare recordings/ --out data/`,
   train: `ddsp train --data data/ --out run/ [options]
@@ -52,6 +54,10 @@ const HELP: Record<string, string> = {
   info: `ddsp info run/
   The run's preset, parameters, checkpoints, dataset and last loss.
   example: ddsp info run/`,
+  worker: `ddsp worker --queue redis://HOST:PORT/DB [--concurrency N] [--idle-exit S]
+  Process \`ddsp prepare --queue\` jobs (3 attempts each, exponential back-off) until Ctrl-C, or
+  once no job has come for S seconds. Run it where the audio files and the output folder are visible.
+  example: ddsp worker --queue redis://10.0.0.5:6379/0 --concurrency 2`,
   graph: `ddsp graph check config.json|config.gin
   Load a processor-graph config (JSON, or DDSP gin text) and list its processors and parameters.
   example: ddsp graph check configs/harmonicPlusNoise.json`,
@@ -64,6 +70,7 @@ commands:
   resynth    resynthesize audio with a trained model
   transfer   timbre transfer: your pitch and loudness, the model's instrument
   info       describe a training run
+  worker     prepare files from a job queue (Redis, BullMQ)
   graph      check a processor-graph config`;
 
 function parse(_cmd: string, args: string[], options: Spec): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
@@ -106,6 +113,7 @@ export async function main(args: string[], io: CliIO = { log: (l) => console.log
       const { values: v, positionals } = parse(cmd, rest, {
         out: { type: 'string' }, 'frame-rate': { type: 'string' }, 'example-seconds': { type: 'string' }, 'hop-seconds': { type: 'string' },
         'f0-min': { type: 'string' }, 'f0-max': { type: 'string' }, shard: { type: 'string' }, force: { type: 'boolean' }, workers: { type: 'string' },
+        queue: { type: 'string' }, 'job-timeout': { type: 'string' },
       });
       if (v.help) return (log(HELP.prepare), 0);
       if (!v.out) throw new UsageError(cmd, '--out DIR is required');
@@ -123,6 +131,7 @@ export async function main(args: string[], io: CliIO = { log: (l) => console.log
         exampleSeconds: num(cmd, 'example-seconds', v['example-seconds'], 4), hopSeconds: num(cmd, 'hop-seconds', v['hop-seconds'], 1),
         f0Min: num(cmd, 'f0-min', v['f0-min'], 40), f0Max: num(cmd, 'f0-max', v['f0-max'], 2000), shard, force: v.force === true, log,
         workers: num(cmd, 'workers', v.workers, 0, true),
+        ...(v.queue !== undefined ? { queue: String(v.queue), jobTimeout: num(cmd, 'job-timeout', v['job-timeout'], 600) } : {}),
       });
       return r.examples > 0 ? 0 : 1;
     }
@@ -163,6 +172,17 @@ export async function main(args: string[], io: CliIO = { log: (l) => console.log
           },
         } : {}),
       });
+      return 0;
+    }
+    if (cmd === 'worker') {
+      const { values: v, positionals } = parse(cmd, rest, { queue: { type: 'string' }, concurrency: { type: 'string' }, 'idle-exit': { type: 'string' } });
+      if (v.help) return (log(HELP.worker), 0);
+      if (positionals.length > 0) throw new UsageError(cmd, `unexpected argument '${positionals[0]}'`);
+      if (!v.queue) throw new UsageError(cmd, '--queue redis://HOST:PORT/DB is required');
+      const concurrency = num(cmd, 'concurrency', v.concurrency, 1, true);
+      if (concurrency < 1) throw new UsageError(cmd, `--concurrency must be at least 1 (got ${concurrency})`);
+      const { runWorker } = await import('./queue.ts');
+      await runWorker(String(v.queue), { concurrency, ...(v['idle-exit'] !== undefined ? { idleExitSeconds: num(cmd, 'idle-exit', v['idle-exit'], 0) } : {}), log });
       return 0;
     }
     if (cmd === 'info') {

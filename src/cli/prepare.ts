@@ -22,6 +22,10 @@ export interface PrepareOptions {
   force: boolean;
   /** Worker threads for the per-file work (0: this thread). */
   workers: number;
+  /** A Redis URL: enqueue the files as BullMQ jobs for `ddsp worker`s instead of preparing them here. */
+  queue?: string;
+  /** Seconds to wait for one queued file. Default 600. */
+  jobTimeout?: number;
   log: (line: string) => void;
 }
 
@@ -126,7 +130,9 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
     if (entry.pathname.endsWith('.ts') && g.Deno === undefined && g.Bun === undefined && !hooks.some((a) => a.includes('tsx'))) hooks.push('--import', 'tsx');
     pool = new Piscina({ filename: entry.href, minThreads: o.workers, maxThreads: o.workers, execArgv: hooks }) as never;
   }
-  // Files run concurrently on the pool (results taken in file order); one at a time without one.
+  const remote = o.queue ? await (await import('./queue.ts')).queueClient(o.queue, o.jobTimeout ?? 600) : undefined;
+  if (remote) o.log(`prepare: files go to the job queue at ${o.queue}; run \`ddsp worker --queue ${o.queue}\` where the files and ${o.out} are visible`);
+  // Files run concurrently on the pool or the queue; one at a time without either.
   const jobs = new Map<number, Promise<void>>();
   const one = async (i: number, path: string) => {
     const tag = `[${i + 1}/${mine.length}] ${path}`;
@@ -139,7 +145,7 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
       o.log(`${tag}: unchanged, ${old.examples} examples`);
       return;
     }
-    const r = pool ? ((await pool.run({ path, out: o.out, options: fileOptions })) as FileResult) : await prepareFile(path, o.out, fileOptions);
+    const r = remote ? await remote.run({ path, out: o.out, options: fileOptions }) : pool ? ((await pool.run({ path, out: o.out, options: fileOptions })) as FileResult) : await prepareFile(path, o.out, fileOptions);
     if (r.ok) {
       manifest.files[path] = { ...(key ?? { bytes: 0, mtimeMs: 0 }), seconds: r.seconds, examples: r.examples, shard: r.shard };
       examples += r.examples;
@@ -157,6 +163,7 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
       jobs.set(i, p);
       // Keep at most 2·workers files in flight; manifest writes are chained so they never overlap.
       chain = chain.then(() => p);
+      if (remote) continue; // every file in flight: the workers pace themselves
       if (!pool) await p;
       else if (jobs.size >= 2 * o.workers) {
         await jobs.get(i - 2 * o.workers + 1);
@@ -166,6 +173,7 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
     await chain;
   } finally {
     await pool?.destroy();
+    await remote?.close();
   }
   await writeJson(join(o.out, name), manifest);
   // Statistics over every example in the folder (all shards' manifests).

@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -106,7 +107,7 @@ describe('ddsp command line', () => {
     const nr = await run(['resynth', tmpdir(), 'in.wav', '-o', 'o.wav']);
     expect(nr.code).toBe(1);
     expect(nr.out).toContain('not a training run (no config.json)');
-    for (const c of ['prepare', 'train', 'resynth', 'transfer', 'info', 'graph']) {
+    for (const c of ['prepare', 'train', 'resynth', 'transfer', 'info', 'graph', 'worker']) {
       const h = await run([c, '--help']);
       expect(h.code).toBe(0);
       expect(h.out).toContain('example: ddsp');
@@ -114,4 +115,43 @@ describe('ddsp command line', () => {
     const g = await run(['graph', 'check', new URL('../../src/demo/configs/harmonicPlusNoise.json', import.meta.url).pathname]);
     expect(g.out).toContain('ok — ');
   });
+
+  /**
+   * The job queue: a Redis on 127.0.0.1 (DDSP_TEST_REDIS from .ci/run, else a redis-server this
+   * test starts on a free port), a worker in this process, prepare --queue: the same files as a
+   * local run. Skipped, saying so, where there is no redis-server.
+   */
+  const redisBin = spawnSync('redis-server', ['--version']).status === 0;
+  it.runIf(process.env.DDSP_TEST_REDIS !== undefined || redisBin)('prepare --queue with ddsp worker (BullMQ on Redis) writes what a local run writes', async () => {
+    let url = process.env.DDSP_TEST_REDIS;
+    let server: ReturnType<typeof spawn> | undefined;
+    if (url === undefined) {
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, 400));
+      url = `redis://127.0.0.1:${port}/${Math.floor(Math.random() * 16)}`;
+    }
+    try {
+      const dir = inputs();
+      const local = await run(['prepare', dir, '--out', join(dir, 'local'), '--example-seconds', '2']);
+      const lines: string[] = [];
+      const worker = main(['worker', '--queue', url, '--concurrency', '2', '--idle-exit', '3'], { log: (l) => lines.push(l) });
+      const queued = await run(['prepare', dir, '--out', join(dir, 'queued'), '--example-seconds', '2', '--queue', url, '--job-timeout', '120']);
+      expect(await worker).toBe(0);
+      expect(queued.code).toBe(0);
+      expect(queued.out).toContain('8 examples from 3 files (0 unchanged), 2 skipped');
+      expect(lines.join('\n')).toContain('worker: stopped after 5 jobs');
+      const files = readdirSync(join(dir, 'local', 'examples'));
+      expect(files.length).toBe(3);
+      for (const f of files) expect(readFileSync(join(dir, 'queued', 'examples', f)).equals(readFileSync(join(dir, 'local', 'examples', f)))).toBe(true);
+      expect(readFileSync(join(dir, 'queued', 'statistics.json'), 'utf8')).toBe(readFileSync(join(dir, 'local', 'statistics.json'), 'utf8'));
+      expect(local.code).toBe(0);
+      // A Redis that is not there: a clear error within the bounded connect time.
+      const none = await run(['prepare', dir, '--out', join(dir, 'none'), '--queue', 'redis://127.0.0.1:1/0']);
+      expect(none.code).toBe(1);
+      expect(none.out).toContain('cannot reach Redis at redis://127.0.0.1:1/0');
+    } finally {
+      server?.kill();
+    }
+  }, 120_000);
 });
