@@ -7,6 +7,7 @@ import { extname, join, resolve } from 'node:path';
 import { loudness } from '../spectral/features.ts';
 import { pyin } from '../spectral/pitch.ts';
 import { AUDIO_EXTENSIONS, loadAudio } from './audio.ts';
+import { workerExecArgv } from '../train/workerArgs.ts';
 import { datasetStatistics, fileKey, manifestName, readExamples, readManifests, writeExamples, writeJson, type Manifest, type StoredExamples } from './dataset.ts';
 
 export interface PrepareOptions {
@@ -90,16 +91,6 @@ export async function prepareFile(path: string, out: string, o: FileOptions): Pr
   }
 }
 
-/** The module-loading flags of an execArgv (with their values), which worker threads accept. */
-function moduleHooks(argv: readonly string[]): string[] {
-  const withValue = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
-  const outArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (withValue.has(argv[i]) && i + 1 < argv.length) outArgs.push(argv[i], argv[++i]);
-  }
-  return outArgs;
-}
-
 export async function prepare(o: PrepareOptions): Promise<{ files: number; examples: number; skipped: number; unchanged: number }> {
   await mkdir(o.out, { recursive: true });
   const files = await listAudio(o.inputs);
@@ -124,11 +115,7 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
   if (o.workers > 0 && mine.length > 1) {
     const { Piscina } = await import('piscina');
     const entry = new URL(import.meta.url.endsWith('.ts') ? './prepareWorker.ts' : './prepareWorker.js', import.meta.url);
-    // From the TypeScript sources on Node, the worker needs tsx to load its .ts entry.
-    const g = globalThis as { Deno?: unknown; Bun?: unknown };
-    const hooks = moduleHooks(process.execArgv);
-    if (entry.pathname.endsWith('.ts') && g.Deno === undefined && g.Bun === undefined && !hooks.some((a) => a.includes('tsx'))) hooks.push('--import', 'tsx');
-    pool = new Piscina({ filename: entry.href, minThreads: o.workers, maxThreads: o.workers, execArgv: hooks }) as never;
+    pool = new Piscina({ filename: entry.href, minThreads: o.workers, maxThreads: o.workers, execArgv: workerExecArgv(entry) }) as never;
   }
   const remote = o.queue ? await (await import('./queue.ts')).queueClient(o.queue, o.jobTimeout ?? 600) : undefined;
   if (remote) o.log(`prepare: files go to the job queue at ${o.queue}; run \`ddsp worker --queue ${o.queue}\` where the files and ${o.out} are visible`);

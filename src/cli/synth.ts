@@ -10,9 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { hzToMidi } from '../core/units.ts';
-import { writeWav } from '../io/wav.ts';
+import { encodeWav } from '../io/wav.ts';
+import { writeAtomic } from '../train/checkpoint.ts';
 import { linePlotSvg, spectrogramFigure, svgToPng } from '../io/figures.ts';
-import { writeFile } from 'node:fs/promises';
 import { autoencoderSynth, preprocess } from '../nn/autoencoder.ts';
 import { loudnessL1 } from '../nn/metrics.ts';
 import { loudness } from '../spectral/features.ts';
@@ -44,7 +44,20 @@ function quantileOf(sorted: Float64Array, q: number): number {
   return i + 1 < sorted.length ? sorted[i] + (x - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
 }
 
-export async function synthCmd(o: SynthCmdOptions): Promise<{ seconds: number; loudnessL1: number; f0Cents: number; octaves: number }> {
+export interface SynthResult {
+  seconds: number;
+  loudnessL1: number;
+  /** Mean and median |cents| of the output's f0 (pYIN) against the f0 played, over frames voiced in both. */
+  f0Cents: number;
+  f0MedianCents: number;
+  f0Frames: number;
+  octaves: number;
+  /** The f0 the model played (after shifts) and the input's voicing. */
+  played: Float64Array;
+  voiced: Uint8Array;
+}
+
+export async function synthCmd(o: SynthCmdOptions): Promise<SynthResult> {
   const config = await readRun(o.run);
   const ck = await loadCheckpoint(o.run);
   if (ck === undefined) throw new Error(`${o.run}: no checkpoint yet; train first (ddsp train --out ${o.run})`);
@@ -105,17 +118,15 @@ export async function synthCmd(o: SynthCmdOptions): Promise<{ seconds: number; l
     f0_hz: ndarray(f0, [1, T, 1]),
   } as never, ck.params) as Float64Array[])[0];
   for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) throw new Error(`the model produced a non-finite sample at ${i}; the checkpoint in ${o.run} may be corrupt`);
-  await writeWav(o.output, y, sr);
+  await writeAtomic(o.output, encodeWav(y, sr));
   const lL1 = loudnessL1(x, y, { sampleRate: sr, frameRate: preset.frameRate });
   // f0 of the output (re-tracked) against the f0 it was played from, where both are voiced.
   const ty = pyin(y, { sampleRate: sr, frameRate: preset.frameRate, fMin: 40, fMax: 2000 });
-  let cs = 0;
-  let cn = 0;
-  for (let i = 0; i < T; i++) if (track.voiced[i] && ty.voiced[i]) {
-    cs += Math.abs(1200 * Math.log2(ty.f0Hz[i] / f0[i]));
-    cn++;
-  }
-  const cents = cn > 0 ? cs / cn : NaN;
+  const errs: number[] = [];
+  for (let i = 0; i < T; i++) if (track.voiced[i] && ty.voiced[i]) errs.push(Math.abs(1200 * Math.log2(ty.f0Hz[i] / f0[i])));
+  const cn = errs.length;
+  const cents = cn > 0 ? errs.reduce((a, b) => a + b, 0) / cn : NaN;
+  const medianCents = cn > 0 ? errs.sort((a, b) => a - b)[cn >> 1] : NaN;
   // Figures beside the audio: spectrograms, f0 and loudness of input and output (SVG and PNG).
   const base = o.output.replace(/\.wav$/i, '');
   const what = o.transfer ? 'timbre transfer' : 'resynthesis';
@@ -129,9 +140,9 @@ export async function synthCmd(o: SynthCmdOptions): Promise<{ seconds: number; l
     [`${base}.loudness`, linePlotSvg([{ name: 'input', x: times, y: loudness(x, { sampleRate: sr, frameRate: preset.frameRate }).subarray(0, T) }, ...(o.transfer ? [{ name: 'played (adjusted)', x: times, y: ld }] : []), { name: 'output', x: times, y: ldOut }], { title: `loudness, ${what}`, xLabel: 'time (s)', yLabel: 'loudness (dB, A-weighted)' })],
   ];
   for (const [name, svg] of figures) {
-    await writeFile(`${name}.svg`, svg);
-    await writeFile(`${name}.png`, await svgToPng(svg));
+    await writeAtomic(`${name}.svg`, new TextEncoder().encode(svg));
+    await writeAtomic(`${name}.png`, await svgToPng(svg));
   }
-  o.log(`${o.transfer ? 'transfer' : 'resynth'}: ${o.input} (${(x.length / sr).toFixed(2)} s) → ${o.output} with ${o.run} at step ${ck.step}${o.transfer ? `, f0 shifted ${octaves} octave${Math.abs(octaves) === 1 ? '' : 's'}` : ''}; loudness L1 ${lL1.toFixed(2)} dB, f0 L1 ${cents.toFixed(1)} cents against the f0 it was played from (${cn} frames); figures ${base}.{spectrogram,f0,loudness}.{svg,png}`);
-  return { seconds: x.length / sr, loudnessL1: lL1, f0Cents: cents, octaves };
+  o.log(`${o.transfer ? 'transfer' : 'resynth'}: ${o.input} (${(x.length / sr).toFixed(2)} s) → ${o.output} with ${o.run} at step ${ck.step}${o.transfer ? `, f0 shifted ${octaves} octave${Math.abs(octaves) === 1 ? '' : 's'}` : ''}; loudness L1 ${lL1.toFixed(2)} dB, f0 L1 ${cents.toFixed(1)} cents (median ${medianCents.toFixed(1)}) against the f0 it was played from (${cn} frames); figures ${base}.{spectrogram,f0,loudness}.{svg,png}`);
+  return { seconds: x.length / sr, loudnessL1: lL1, f0Cents: cents, f0MedianCents: medianCents, f0Frames: cn, octaves, played: f0, voiced: track.voiced.slice(0, T) };
 }

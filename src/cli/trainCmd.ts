@@ -4,14 +4,14 @@
  * and run/loss.svg kept up to date at each checkpoint; Ctrl-C saves a checkpoint and stops; a
  * rerun resumes exactly.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { linePlotSvg, svgToPng } from '../io/figures.ts';
 import { preprocess } from '../nn/autoencoder.ts';
 import { initRnnFcDecoder, presets, type ModelPreset } from '../nn/decoder.ts';
 import { countParams } from '../nn/layers.ts';
-import { saveCheckpoint, loadCheckpoint } from '../train/checkpoint.ts';
+import { saveCheckpoint, loadCheckpoint, writeAtomic } from '../train/checkpoint.ts';
 import { trainAutoencoder, type AutoencoderExample } from '../train/autoencoderTrain.ts';
 import { datasetStatistics, readExamples, readManifests, writeJson, type StoredExamples } from './dataset.ts';
 import { progressLine } from './progress.ts';
@@ -117,9 +117,10 @@ export async function trainCmd(o: TrainCmdOptions): Promise<{ step: number; loss
   process.on('SIGINT', onSigint);
   const saveCurve = async () => {
     await writeJson(join(o.out, 'losses.json'), losses);
-    const svg = linePlotSvg([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses.length ? losses : [NaN] }], { title: `training loss (multi-scale spectral), preset ${o.preset}, batch ${o.batch}`, xLabel: 'step', yLabel: 'loss', yLog: true });
-    await writeFile(join(o.out, 'loss.svg'), svg);
-    await writeFile(join(o.out, 'loss.png'), await svgToPng(svg));
+    if (losses.length === 0) return;
+    const svg = linePlotSvg([{ name: 'loss', x: losses.map((_, i) => i + 1), y: losses }], { title: `training loss (multi-scale spectral), preset ${o.preset}, batch ${o.batch}`, xLabel: 'step', yLabel: 'loss', yLog: true });
+    await writeAtomic(join(o.out, 'loss.svg'), new TextEncoder().encode(svg));
+    await writeAtomic(join(o.out, 'loss.png'), await svgToPng(svg));
   };
   const bar = progressLine(o.log, o.tty);
   let pending: Promise<void> = Promise.resolve(); // curve writes, one at a time

@@ -13,6 +13,7 @@ import { cpus } from 'node:os';
 import { fail, readOptions, within } from '../core/errors.ts';
 import type { Params } from '../core/tree.ts';
 import { joinTensors, splitTensors } from './checkpoint.ts';
+import { workerExecArgv } from './workerArgs.ts';
 
 export type Task<P extends Params = Params, E = unknown> = (params: P, examples: E[]) => { value: number; grad: P };
 
@@ -25,8 +26,7 @@ export interface DataParallelOptions {
   workers?: number;
   /**
    * Arguments for the worker threads' runtime (e.g. ['--import', 'tsx'] for TS sources). Default:
-   * this process's module hooks (--import, --require, --loader, --conditions and their values);
-   * per-process flags such as --single-threaded-gc apply to the workers already and are left out.
+   * this process's module hooks (see workerExecArgv), with tsx added for TypeScript sources on Node.
    */
   execArgv?: string[];
   /**
@@ -59,18 +59,6 @@ function addInto(acc: Record<string, Float64Array>, g: Record<string, Float64Arr
     if (a === undefined) acc[k] = v.slice();
     else for (let i = 0; i < v.length; i++) a[i] += v[i];
   }
-}
-
-/** The module-loading flags of an execArgv (with their values), which worker threads accept. */
-function moduleHooks(argv: readonly string[]): string[] {
-  const withValue = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C']);
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (withValue.has(a) && i + 1 < argv.length) out.push(a, argv[++i]);
-    else if ([...withValue].some((f) => f.startsWith('--') && a.startsWith(`${f}=`))) out.push(a);
-  }
-  return out;
 }
 
 /**
@@ -108,7 +96,7 @@ export async function dataParallel<P extends Params, E>(opts: DataParallelOption
   let pool: PoolLike | undefined;
   if (workers > 0) {
     const { Piscina } = await import('piscina');
-    pool = new Piscina({ filename: entry.href, minThreads: workers, maxThreads: workers, execArgv: execArgv ?? moduleHooks(process.execArgv) }) as unknown as PoolLike;
+    pool = new Piscina({ filename: entry.href, minThreads: workers, maxThreads: workers, execArgv: execArgv ?? workerExecArgv(entry) }) as unknown as PoolLike;
   }
   return {
     workers,
