@@ -132,7 +132,7 @@ await fs.writeFile('out/spectrograms.png', await io.encodePng(img.rgb, img.width
 const f0Fit = result.params.f0Hz as Float64Array;
 let moved = 0;
 for (let j = 0; j < F; j++) moved = Math.max(moved, Math.abs(1200 * Math.log2(f0Fit[j] / f0Hz[j])));
-console.log(`f0 refined by up to ${moved.toFixed(1)} cents from the YIN track`);
+console.log(`f0 refined by up to ${moved.toFixed(1)} cents from the pYIN track`);
 console.log(`loss ${first.toFixed(3)} → ${last.toFixed(3)}: ${(first / last).toFixed(1)}× lower in ${STEPS} steps, ${secs.toFixed(1)} s (${(STEPS / secs).toFixed(1)} steps/s)`);
 console.log('wrote out/target.wav, out/resynthesis.wav, out/loss.svg, out/spectrograms.png (top: target, bottom: resynthesis)');
 

@@ -149,7 +149,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
   const dc = new Float64Array(CH * rows);
   const live = new Uint8Array(CH);
   const maxSpan = (CH - 1) * hop + left + right + 1;
-  const bounds = new Float64Array(2 * CH);
+  const bounds = new Int32Array(2 * CH);
   const cum = new Float64Array(2 * CH);
   const startAt = new Int32Array(CH);
   const endAt = new Int32Array(CH);
@@ -188,6 +188,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
       const a0 = t0 * hop + c0 + P - Math.floor((W + tau) / 2); // a_0 in xp
       let acc = 0;
       cum[0] = 0;
+      const xt = xp.subarray(tau); // xt[k] = xp[k + τ]
       for (let q = 1; q < nb; q++) {
         let k = a0 + bounds[q - 1];
         const end = a0 + bounds[q];
@@ -196,12 +197,12 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
         let s2 = 0;
         let s3 = 0;
         for (; k + 3 < end; k += 4) {
-          s0 += xp[k] * xp[k + tau];
-          s1 += xp[k + 1] * xp[k + 1 + tau];
-          s2 += xp[k + 2] * xp[k + 2 + tau];
-          s3 += xp[k + 3] * xp[k + 3 + tau];
+          s0 += xp[k] * xt[k];
+          s1 += xp[k + 1] * xt[k + 1];
+          s2 += xp[k + 2] * xt[k + 2];
+          s3 += xp[k + 3] * xt[k + 3];
         }
-        for (; k < end; k++) s0 += xp[k] * xp[k + tau];
+        for (; k < end; k++) s0 += xp[k] * xt[k];
         acc += s0 + s1 + s2 + s3;
         cum[q] = acc;
       }
@@ -209,7 +210,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
         const a = a0 + f * hop - lo;
         const r = cum[endAt[f]] - cum[startAt[f]];
         const e = sq[a + W] - sq[a] + sq[a + tau + W] - sq[a + tau];
-        dc[f * rows + tau] = Math.max(0, e - 2 * r);
+        dc[tau * CH + f] = Math.max(0, e - 2 * r);
       }
     }
     ct0 = t0;
@@ -223,7 +224,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
     dn[0] = 1;
     let cum = 0;
     for (let tau = 1; tau <= tauMax + 1; tau++) {
-      const v = dc[f * rows + tau];
+      const v = dc[tau * CH + f];
       d[tau] = v;
       cum += v;
       dn[tau] = cum > 0 ? (v * tau) / cum : 1;
@@ -414,7 +415,18 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
     }
     // Thresholds ascending: the troughs below a threshold only grow, so walk the troughs in order of
     // height and give each run of thresholds with the same set its summed prior mass at once.
-    const hs = byHeight.subarray(0, nt).sort((p, q) => heights[p] - heights[q]);
+    // Insertion sort by height (a frame has tens of troughs; a comparator sort costs more).
+    const hs = byHeight;
+    for (let i = 1; i < nt; i++) {
+      const v = hs[i];
+      const h = heights[v];
+      let j = i - 1;
+      while (j >= 0 && heights[hs[j]] > h) {
+        hs[j + 1] = hs[j];
+        j--;
+      }
+      hs[j + 1] = v;
+    }
     let noTrough = 0;
     let members = 0;
     for (let k = 0; k < nThresholds;) {
@@ -506,33 +518,37 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
   // Frame 0 observations.
   const obsUv = (t: number) => Math.log(Math.max(1e-300, (1 - voicedProb[t]) / nBins));
   for (let b = 0; b < nBins; b++) uv[b] += obsUv(0);
-  let vBins: number[] = [];
-  let vScore: number[] = [];
-  // A frame's candidates, one per bin (probabilities of candidates in one bin summed), bins
-  // ascending: candidates come in trough order (period ascending, so bin descending), and those
-  // sharing a bin are neighbours.
-  const voicedCands = (t: number): [number, number][] => {
-    const out: [number, number][] = [];
+  // Each frame's voiced states: its candidates, one per bin (candidates sharing a bin add their
+  // probabilities), bins ascending — flat over all frames. Candidates come in trough order
+  // (period ascending, so bin descending), and those sharing a bin are neighbours.
+  const mStart = new Int32Array(nFrames + 1);
+  const mBin = new Int32Array(candBin.length);
+  const mLogP = new Float64Array(candBin.length);
+  let M = 0;
+  for (let t = 0; t < nFrames; t++) {
+    mStart[t] = M;
+    let p = 0;
     for (let i = candStart[t + 1] - 1; i >= candStart[t]; i--) {
-      const last = out[out.length - 1];
-      if (last !== undefined && last[0] === candBin[i]) last[1] += candP[i];
-      else out.push([candBin[i], candP[i]]);
+      p += candP[i];
+      if (i === candStart[t] || candBin[i - 1] !== candBin[i]) {
+        mBin[M] = candBin[i];
+        mLogP[M++] = Math.log(p);
+        p = 0;
+      }
     }
-    return out;
-  };
-  {
-    const c = voicedCands(0);
-    vBins = c.map((e) => e[0]);
-    vScore = c.map((e) => logInit + Math.log(e[1]));
   }
+  mStart[nFrames] = M;
+  // Scores of the voiced states (flat) and their back-pointers: an unvoiced predecessor as its
+  // bin (≥ 0), a voiced one as −1 − its index among the previous frame's voiced states.
+  const vS = new Float64Array(M);
+  const backV = new Int32Array(M);
+  for (let j = mStart[0]; j < mStart[1]; j++) vS[j] = logInit + mLogP[j];
   // Back-pointers of unvoiced state b at frame t: an unvoiced predecessor p as p − b + maxStep
-  // (0…width−1), a voiced one as −1 − its index among the previous frame's voiced bins.
+  // (0…width−1), a voiced one as −1 − its index among the previous frame's voiced states.
   const backUv = new Int16Array(nFrames * nBins);
-  const backV: Int32Array[] = new Array(nFrames);
-  backV[0] = new Int32Array(vBins.length);
-  const vBinsAt: Int32Array[] = new Array(nFrames);
-  vBinsAt[0] = Int32Array.from(vBins);
   for (let t = 1; t < nFrames; t++) {
+    const v0 = mStart[t - 1];
+    const v1 = mStart[t];
     // Unvoiced state b: from unvoiced b' (stay) or voiced b' (switch), |b − b'| ≤ maxStep.
     const ou = obsUv(t);
     // Unvoiced → unvoiced: bestU[b] = max_p w[p] + logTri[b − p + maxStep] with w = uv − (the
@@ -541,54 +557,44 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
     // decreases with b: divide and conquer finds every row's maximum exactly in O(n log n).
     for (let p = 0; p < nBins; p++) w[p] = uv[p] - rowNorm[p];
     bandMax(0, nBins - 1, 0, nBins - 1);
-    let vLo = 0; // first voiced bin ≥ b − maxStep (vBins ascend)
+    let vLo = v0; // first previous voiced state with bin ≥ b − maxStep (bins ascend)
+    const row = t * nBins;
     for (let b = 0; b < nBins; b++) {
-      const lo = Math.max(0, b - maxStep);
-      const hi = Math.min(nBins - 1, b + maxStep);
-      let best = bestU[b];
-      let arg = argU[b];
-      best += logStay;
-      while (vLo < vBins.length && vBins[vLo] < lo) vLo++;
-      for (let i = vLo; i < vBins.length && vBins[i] <= hi; i++) {
-        const p = vBins[i];
-        const s = vScore[i] + logSwitch + logTri[b - p + maxStep] - rowNorm[p];
-        if (s > best) {
-          best = s;
-          arg = -1 - i;
+      let best = bestU[b] + logStay;
+      let arg = argU[b] - b + maxStep;
+      const lo = b - maxStep;
+      const hi = b + maxStep;
+      while (vLo < v1 && mBin[vLo] < lo) vLo++;
+      for (let i = vLo; i < v1 && mBin[i] <= hi; i++) {
+        const p = mBin[i];
+        const sc = vS[i] + logSwitch + logTri[b - p + maxStep] - rowNorm[p];
+        if (sc > best) {
+          best = sc;
+          arg = -1 - (i - v0);
         }
       }
       uvNext[b] = best + ou;
-      backUv[t * nBins + b] = arg >= 0 ? arg - b + maxStep : arg;
+      backUv[row + b] = arg;
     }
-    // Voiced candidate bins: from voiced b' (stay) or unvoiced b' (switch).
-    const c = voicedCands(t);
-    const nb = c.map((e) => e[0]);
-    const ns = new Array<number>(nb.length);
-    const bk = new Int32Array(nb.length);
-    for (let j = 0; j < nb.length; j++) {
-      const b = nb[j];
-      // From unvoiced: the band maximum bandMax found for b, plus the switch.
+    // Voiced states: from unvoiced (the band maximum found above, plus the switch) or voiced (stay).
+    for (let j = v1; j < mStart[t + 1]; j++) {
+      const b = mBin[j];
       let best = bestU[b] + logSwitch;
       let arg = argU[b];
-      const lo = Math.max(0, b - maxStep);
-      const hi = Math.min(nBins - 1, b + maxStep);
-      for (let i = 0; i < vBins.length; i++) {
-        const p = vBins[i];
-        if (p < lo || p > hi) continue;
-        const s = vScore[i] + logStay + logTri[b - p + maxStep] - rowNorm[p];
-        if (s > best) {
-          best = s;
-          arg = -1 - i;
+      for (let i = v0; i < v1; i++) {
+        const p = mBin[i];
+        if (p < b - maxStep) continue;
+        if (p > b + maxStep) break;
+        const sc = vS[i] + logStay + logTri[b - p + maxStep] - rowNorm[p];
+        if (sc > best) {
+          best = sc;
+          arg = -1 - (i - v0);
         }
       }
-      ns[j] = best + Math.log(c[j][1]);
-      bk[j] = arg;
+      vS[j] = best + mLogP[j];
+      backV[j] = arg;
     }
     [uv, uvNext] = [uvNext, uv];
-    vBins = nb;
-    vScore = ns;
-    backV[t] = bk;
-    vBinsAt[t] = Int32Array.from(nb);
   }
   // Trace back from the best final state.
   const voiced = new Uint8Array(nFrames);
@@ -601,17 +607,17 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
       best = uv[b];
       idx = b;
     }
-    for (let i = 0; i < vScore.length; i++) if (vScore[i] > best) {
-      best = vScore[i];
-      idx = i;
+    for (let j = mStart[nFrames - 1]; j < mStart[nFrames]; j++) if (vS[j] > best) {
+      best = vS[j];
+      idx = j - mStart[nFrames - 1];
       isVoiced = true;
     }
     for (let t = nFrames - 1; t >= 0; t--) {
-      let arg = isVoiced ? backV[t][idx] : backUv[t * nBins + idx];
+      let arg = isVoiced ? backV[mStart[t] + idx] : backUv[t * nBins + idx];
       if (!isVoiced && arg >= 0) arg += idx - maxStep;
       if (isVoiced) {
         voiced[t] = 1;
-        stateBin[t] = vBinsAt[t][idx];
+        stateBin[t] = mBin[mStart[t] + idx];
       } else stateBin[t] = idx;
       if (t === 0) break;
       if (arg < 0) {
