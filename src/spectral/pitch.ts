@@ -154,6 +154,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
   const startAt = new Int32Array(CH);
   const endAt = new Int32Array(CH);
   const sq = new Float64Array(maxSpan + 1);
+  const ew = new Float64Array(maxSpan + 1);
   let ct0 = -1;
   let ct1 = -1;
   const fill = (t0: number) => {
@@ -162,6 +163,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
     const hi = P + c0 + (t1 - 1) * hop + right; // one past the last
     const span = hi - lo;
     for (let k = 0; k < span; k++) sq[k + 1] = sq[k] + xp[lo + k] * xp[lo + k];
+    for (let k = 0; k + W <= span; k++) ew[k] = sq[k + W] - sq[k]; // energy of [k, k + W)
     for (let f = 0; f < t1 - t0; f++) {
       const s = (t0 + f) * hop + c0 + P - lo;
       live[f] = sq[s + right] - sq[s - left] > 1e-12 * (left + right) ? 1 : 0;
@@ -209,7 +211,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
       for (let f = 0; f < F; f++) {
         const a = a0 + f * hop - lo;
         const r = cum[endAt[f]] - cum[startAt[f]];
-        const e = sq[a + W] - sq[a] + sq[a + tau + W] - sq[a + tau];
+        const e = ew[a] + ew[a + tau];
         dc[tau * CH + f] = Math.max(0, e - 2 * r);
       }
     }
@@ -247,7 +249,8 @@ function vertex(y0: number, y1: number, y2: number): number {
  * d(τ−1), d(τ), d(τ+1) reads high frequencies sharp (near τ ≈ 8 the trough is a cosine, not a
  * parabola: +8 cents at 1.9 kHz for a sine at 16 kHz), so the parabola's offset s is mapped
  * through the exact vertex of A − B·cos(ω(k − δ)) through the same three points,
- * tan(ωδ) = 2s·tan(ω/2), with ω = 2π/(τ + δ) iterated from δ = s. Exact for a sinusoid.
+ * tan(ωδ) = 2s·tan(ω/2), with ω = 2π/(τ + δ) iterated from δ = s (three times: for τ ≥ 7 the third moves δ by
+ * < 3e-4 of a sample). Exact for a sinusoid.
  */
 function refine(tau: number, d: Float64Array): number {
   const s = vertex(d[tau - 1], d[tau], d[tau + 1]);
@@ -577,13 +580,14 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
       backUv[row + b] = arg;
     }
     // Voiced states: from unvoiced (the band maximum found above, plus the switch) or voiced (stay).
+    let iLo = v0; // first previous voiced state with bin ≥ b − maxStep (both lists ascend)
     for (let j = v1; j < mStart[t + 1]; j++) {
       const b = mBin[j];
       let best = bestU[b] + logSwitch;
       let arg = argU[b];
-      for (let i = v0; i < v1; i++) {
+      while (iLo < v1 && mBin[iLo] < b - maxStep) iLo++;
+      for (let i = iLo; i < v1; i++) {
         const p = mBin[i];
-        if (p < b - maxStep) continue;
         if (p > b + maxStep) break;
         const sc = vS[i] + logStay + logTri[b - p + maxStep] - rowNorm[p];
         if (sc > best) {
