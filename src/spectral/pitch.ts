@@ -151,6 +151,7 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
   const maxSpan = (CH - 1) * hop + left + right + 1;
   const bounds = new Int32Array(2 * CH);
   const cum = new Float64Array(2 * CH);
+  const cumU = new Float64Array(2 * CH);
   const startAt = new Int32Array(CH);
   const endAt = new Int32Array(CH);
   const sq = new Float64Array(maxSpan + 1);
@@ -186,34 +187,55 @@ function analysis(fn: string, x: Float64Array, o: PitchFrameOptions): Analysis {
         bounds[nb++] = v;
       }
     }
-    for (let tau = 1; tau <= tauMax + 1; tau++) {
-      const a0 = t0 * hop + c0 + P - Math.floor((W + tau) / 2); // a_0 in xp
-      let acc = 0;
-      cum[0] = 0;
+    // Lags τ and τ + 1 whose windows start at the same sample (⌊(W + τ)/2⌋ equal) go through the
+    // samples together, sharing the loads of x[k].
+    for (let tau = 1; tau <= tauMax + 1;) {
+      const h = Math.floor((W + tau) / 2);
+      const pair = tau + 1 <= tauMax + 1 && Math.floor((W + tau + 1) / 2) === h;
+      const a0 = t0 * hop + c0 + P - h; // a_0 in xp
       const xt = xp.subarray(tau); // xt[k] = xp[k + τ]
+      const xu = xp.subarray(pair ? tau + 1 : tau);
+      let acc = 0;
+      let accU = 0;
+      cum[0] = 0;
+      cumU[0] = 0;
       for (let q = 1; q < nb; q++) {
         let k = a0 + bounds[q - 1];
         const end = a0 + bounds[q];
         let s0 = 0;
         let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        for (; k + 3 < end; k += 4) {
-          s0 += xp[k] * xt[k];
-          s1 += xp[k + 1] * xt[k + 1];
-          s2 += xp[k + 2] * xt[k + 2];
-          s3 += xp[k + 3] * xt[k + 3];
+        let u0 = 0;
+        let u1 = 0;
+        for (; k + 1 < end; k += 2) {
+          const x0 = xp[k];
+          const x1 = xp[k + 1];
+          s0 += x0 * xt[k];
+          s1 += x1 * xt[k + 1];
+          u0 += x0 * xu[k];
+          u1 += x1 * xu[k + 1];
         }
-        for (; k < end; k++) s0 += xp[k] * xt[k];
-        acc += s0 + s1 + s2 + s3;
+        if (k < end) {
+          s0 += xp[k] * xt[k];
+          u0 += xp[k] * xu[k];
+        }
+        acc += s0 + s1;
+        accU += u0 + u1;
         cum[q] = acc;
+        cumU[q] = accU;
       }
       for (let f = 0; f < F; f++) {
         const a = a0 + f * hop - lo;
         const r = cum[endAt[f]] - cum[startAt[f]];
-        const e = ew[a] + ew[a + tau];
-        dc[tau * CH + f] = Math.max(0, e - 2 * r);
+        dc[tau * CH + f] = Math.max(0, ew[a] + ew[a + tau] - 2 * r);
       }
+      if (pair) {
+        for (let f = 0; f < F; f++) {
+          const a = a0 + f * hop - lo;
+          const r = cumU[endAt[f]] - cumU[startAt[f]];
+          dc[(tau + 1) * CH + f] = Math.max(0, ew[a] + ew[a + tau + 1] - 2 * r);
+        }
+      }
+      tau += pair ? 2 : 1;
     }
     ct0 = t0;
     ct1 = t1;
@@ -379,6 +401,8 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
 
   // Priors: Beta over the thresholds k/n (k = 1…n); Boltzmann over trough order.
   const beta = betaIntervalProbs(nThresholds, betaParameters[0], betaParameters[1]);
+  const betaCum = new Float64Array(nThresholds + 1); // betaCum[k] = Σ_{j<k} beta[j]
+  for (let k = 0; k < nThresholds; k++) betaCum[k + 1] = betaCum[k] + beta[k];
   const lam = boltzmannParameter;
   const binsPerSemitone = Math.ceil(1 / resolution - 1e-9);
   const perOctave = 12 * binsPerSemitone;
@@ -439,8 +463,7 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
       let k2 = k + 1;
       const next = members < nt ? heights[hs[members]] : Infinity;
       while (k2 < nThresholds && !(next < (k2 + 1) / nThresholds)) k2++;
-      let mass = 0;
-      for (let j = k; j < k2; j++) mass += beta[j];
+      const mass = betaCum[k2] - betaCum[k];
       k = k2;
       if (members === 0) {
         noTrough += mass;
@@ -490,8 +513,23 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
   const w = new Float64Array(nBins);
   const bestU = new Float64Array(nBins);
   const argU = new Int32Array(nBins);
-  const bandMax = (bLo: number, bHi: number, pLo: number, pHi: number): void => {
-    while (bLo <= bHi) {
+  // Row maxima by divide and conquer on the monotone argmax, with an explicit stack of
+  // (rows bLo…bHi, columns pLo…pHi) ranges instead of recursion.
+  const stack = new Int32Array(4 * 64);
+  const bandMax = (): void => {
+    let sp = 0;
+    stack[0] = 0;
+    stack[1] = nBins - 1;
+    stack[2] = 0;
+    stack[3] = nBins - 1;
+    sp = 1;
+    while (sp > 0) {
+      sp--;
+      const bLo = stack[4 * sp];
+      const bHi = stack[4 * sp + 1];
+      const pLo = stack[4 * sp + 2];
+      const pHi = stack[4 * sp + 3];
+      if (bLo > bHi) continue;
       const mid = (bLo + bHi) >> 1;
       let best = -Infinity;
       let arg = Math.max(pLo, mid - maxStep);
@@ -505,11 +543,23 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
       }
       bestU[mid] = best;
       argU[mid] = arg;
-      bandMax(bLo, mid - 1, pLo, arg);
-      bLo = mid + 1; // the right half iteratively
-      pLo = arg;
+      if (bLo <= mid - 1) {
+        stack[4 * sp] = bLo;
+        stack[4 * sp + 1] = mid - 1;
+        stack[4 * sp + 2] = pLo;
+        stack[4 * sp + 3] = arg;
+        sp++;
+      }
+      if (mid + 1 <= bHi) {
+        stack[4 * sp] = mid + 1;
+        stack[4 * sp + 1] = bHi;
+        stack[4 * sp + 2] = arg;
+        stack[4 * sp + 3] = pHi;
+        sp++;
+      }
     }
   };
+
   const logStay = Math.log(1 - switchProb);
   const logSwitch = Math.log(switchProb);
   // Scores: unvoiced states (dense) and voiced states (sparse, the frame's candidate bins).
@@ -559,7 +609,7 @@ export function pyin(x: Float64Array, opts: PyinOptions = {}): PyinTrack {
     // the band), so the matrix w[p] + g(b − p) is Monge and the leftmost maximising p never
     // decreases with b: divide and conquer finds every row's maximum exactly in O(n log n).
     for (let p = 0; p < nBins; p++) w[p] = uv[p] - rowNorm[p];
-    bandMax(0, nBins - 1, 0, nBins - 1);
+    bandMax();
     let vLo = v0; // first previous voiced state with bin ≥ b − maxStep (bins ascend)
     const row = t * nBins;
     for (let b = 0; b < nBins; b++) {
