@@ -13,6 +13,7 @@ import { initRnnFcDecoder, presets, type ModelPreset } from '../nn/decoder.ts';
 import { countParams } from '../nn/layers.ts';
 import { saveCheckpoint, loadCheckpoint, writeAtomic } from '../train/checkpoint.ts';
 import { trainAutoencoder, type AutoencoderExample } from '../train/autoencoderTrain.ts';
+import { ddspOptimizer } from '../train/fit.ts';
 import { datasetStatistics, readExamples, readManifests, writeJson, type StoredExamples } from './dataset.ts';
 import { progressLine } from './progress.ts';
 
@@ -33,6 +34,8 @@ export interface TrainCmdOptions {
   batch: number;
   workers?: number;
   lr: number;
+  /** Learning rate at the last step, exponentially from lr (default: DDSP's ×0.98 per 10k steps). */
+  lrFinal?: number;
   every: number;
   keep: number;
   seed: number;
@@ -80,6 +83,7 @@ export function toTrainingExamples(ex: StoredExamples, preset: ModelPreset, pres
 }
 
 export async function trainCmd(o: TrainCmdOptions): Promise<{ step: number; loss: number }> {
+  if (o.lrFinal !== undefined && !(o.lrFinal <= o.lr)) throw new Error(`--lr-final (${o.lrFinal}) must not exceed --lr (${o.lr}): the rate anneals`);
   const preset = (presets as Record<string, ModelPreset>)[o.preset];
   if (preset === undefined) throw new Error(`--preset '${o.preset}' is not one of ${Object.keys(presets).join(', ')}`);
   await mkdir(o.out, { recursive: true });
@@ -127,7 +131,8 @@ export async function trainCmd(o: TrainCmdOptions): Promise<{ step: number; loss
   let last = { step: start, loss: NaN };
   try {
     const r = await trainAutoencoder({
-      preset, examples, steps: o.steps, batchSize: o.batch, learningRate: o.lr, seed: o.seed,
+      preset, examples, steps: o.steps, batchSize: o.batch, seed: o.seed,
+      optimizer: o.lrFinal === undefined ? ddspOptimizer({ learningRate: o.lr }) : ddspOptimizer({ learningRate: o.lr, decaySteps: o.steps, decayRate: o.lrFinal / o.lr }),
       ...(o.workers !== undefined ? { workers: o.workers } : {}),
       checkpoint: { dir: o.out, every: o.every, keep: o.keep, extra: { preset: o.preset } },
       logEvery: 1,

@@ -49,7 +49,7 @@ describe('ddsp command line', () => {
     expect(t.out).toContain('8 examples of 2 s');
     expect(JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')).length).toBe(2);
     expect(readFileSync(join(out, 'loss.svg'), 'utf8')).toContain('<svg');
-    const again = await run(['train', '--data', data, '--out', out, '--steps', '3', '--batch', '2', '--workers', '0', '--every', '1']);
+    const again = await run(['train', '--data', data, '--out', out, '--steps', '3', '--batch', '2', '--workers', '0', '--every', '1', '--lr', '3e-3', '--lr-final', '3e-4']);
     expect(again.out).toContain('resuming at step 2');
     expect(JSON.parse(readFileSync(join(out, 'losses.json'), 'utf8')).length).toBe(3);
 
@@ -104,6 +104,7 @@ describe('ddsp command line', () => {
     expect((await run(['fly'])).out).toContain("ddsp: unknown command 'fly'");
     expect((await run(['prepare', 'x'])).out).toContain('ddsp prepare: --out DIR is required');
     expect((await run(['train', '--data', 'd', '--out', 'o', '--steps', 'many'])).out).toContain("--steps must be an integer (got 'many')");
+    expect((await run(['train', '--data', 'd', '--out', 'o', '--lr', '1e-3', '--lr-final', '1e-2'])).out).toContain('--lr-final (0.01) must not exceed --lr (0.001)');
     const nr = await run(['resynth', tmpdir(), 'in.wav', '-o', 'o.wav']);
     expect(nr.code).toBe(1);
     expect(nr.out).toContain('not a training run (no config.json)');
