@@ -89,7 +89,7 @@ export async function synthCmd(o: SynthCmdOptions): Promise<SynthResult> {
       octaves = diff > 1.5 ? Math.floor(diff) : Math.ceil(diff);
       // Loudness of voiced frames: the input's quantile → the dataset's loudness at that quantile.
       const mine = Float64Array.from(ld.filter((_, i) => voiced[i])).sort();
-      const q = config.statistics.loudness.quantiles;
+      const q = Float64Array.from(config.statistics.loudness.quantiles);
       for (let i = 0; i < T; i++) {
         if (!voiced[i]) continue;
         let lo = 0;
@@ -100,7 +100,7 @@ export async function synthCmd(o: SynthCmdOptions): Promise<SynthResult> {
           else hi = mid;
         }
         const rank = mine.length > 1 ? lo / (mine.length - 1) : 0.5;
-        ld[i] = quantileOf(Float64Array.from(q), rank);
+        ld[i] = quantileOf(q, rank);
       }
     }
     for (let i = 0; i < T; i++) if (!voiced[i]) ld[i] -= t.quietDb;
