@@ -128,6 +128,19 @@ export async function readExamples(dir: string, rel: string): Promise<StoredExam
   return { audio: rows('audio'), f0Hz: rows('f0_hz'), voicedProb: rows('voiced_prob'), loudnessDb: rows('loudness_db') };
 }
 
+/** Every example of a dataset's manifest, files in sorted order (so statistics never depend on shard order). */
+export async function readAllExamples(dir: string, manifest: Manifest): Promise<StoredExamples> {
+  const all: StoredExamples = { audio: [], f0Hz: [], voicedProb: [], loudnessDb: [] };
+  for (const k of Object.keys(manifest.files).sort()) {
+    const ex = await readExamples(dir, manifest.files[k].shard);
+    all.audio.push(...ex.audio);
+    all.f0Hz.push(...ex.f0Hz);
+    all.voicedProb.push(...ex.voicedProb);
+    all.loudnessDb.push(...ex.loudnessDb);
+  }
+  return all;
+}
+
 export async function fileKey(path: string): Promise<{ bytes: number; mtimeMs: number }> {
   const s = await stat(path);
   return { bytes: s.size, mtimeMs: Math.round(s.mtimeMs) };

@@ -8,7 +8,7 @@ import { loudness } from '../spectral/features.ts';
 import { pyin } from '../spectral/pitch.ts';
 import { AUDIO_EXTENSIONS, loadAudio } from './audio.ts';
 import { workerExecArgv } from '../train/workerArgs.ts';
-import { datasetStatistics, fileKey, manifestName, readExamples, readManifests, writeExamples, writeJson, type Manifest, type StoredExamples } from './dataset.ts';
+import { datasetStatistics, fileKey, manifestName, readAllExamples, readManifests, writeExamples, writeJson, type Manifest, type StoredExamples } from './dataset.ts';
 
 export interface PrepareOptions {
   inputs: string[];
@@ -165,17 +165,7 @@ export async function prepare(o: PrepareOptions): Promise<{ files: number; examp
   await writeJson(join(o.out, name), manifest);
   // Statistics over every example in the folder (all shards' manifests).
   const all = await readManifests(o.out);
-  if (all) {
-    const merged: StoredExamples = { audio: [], f0Hz: [], voicedProb: [], loudnessDb: [] };
-    for (const k of Object.keys(all.files).sort()) {
-      const f = all.files[k];
-      const ex = await readExamples(o.out, f.shard);
-      merged.f0Hz.push(...ex.f0Hz);
-      merged.voicedProb.push(...ex.voicedProb);
-      merged.loudnessDb.push(...ex.loudnessDb);
-    }
-    await writeJson(join(o.out, 'statistics.json'), datasetStatistics(merged));
-  }
+  if (all) await writeJson(join(o.out, 'statistics.json'), datasetStatistics(await readAllExamples(o.out, all)));
   const skipped = Object.keys(manifest.skipped).length;
   o.log(`prepare: ${examples} examples from ${mine.length - skipped} files (${unchanged} unchanged), ${skipped} skipped, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { files: mine.length - skipped, examples, skipped, unchanged };

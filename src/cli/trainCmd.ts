@@ -6,15 +6,13 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ndarray from 'ndarray';
 import { linePlotSvg, svgToPng } from '../io/figures.ts';
-import { preprocess } from '../nn/autoencoder.ts';
 import { initRnnFcDecoder, presets, type ModelPreset } from '../nn/decoder.ts';
 import { countParams } from '../nn/layers.ts';
 import { saveCheckpoint, loadCheckpoint, writeAtomic } from '../train/checkpoint.ts';
-import { trainAutoencoder, type AutoencoderExample } from '../train/autoencoderTrain.ts';
+import { autoencoderExamples, trainAutoencoder, type AutoencoderExample } from '../train/autoencoderTrain.ts';
 import { ddspOptimizer } from '../train/fit.ts';
-import { datasetStatistics, readExamples, readManifests, writeJson, type StoredExamples } from './dataset.ts';
+import { datasetStatistics, readAllExamples, readManifests, writeJson, type StoredExamples } from './dataset.ts';
 import { progressLine } from './progress.ts';
 
 export interface RunConfig {
@@ -47,15 +45,7 @@ export interface TrainCmdOptions {
 export async function loadDataset(dir: string): Promise<{ examples: StoredExamples; manifest: NonNullable<Awaited<ReturnType<typeof readManifests>>> }> {
   const manifest = await readManifests(dir);
   if (manifest === undefined) throw new Error(`${dir}: no dataset here (no manifest.json); run ddsp prepare <audio> --out ${dir} first`);
-  const all: StoredExamples = { audio: [], f0Hz: [], voicedProb: [], loudnessDb: [] };
-  for (const k of Object.keys(manifest.files).sort()) {
-    const f = manifest.files[k];
-    const ex = await readExamples(dir, f.shard);
-    all.audio.push(...ex.audio);
-    all.f0Hz.push(...ex.f0Hz);
-    all.voicedProb.push(...ex.voicedProb);
-    all.loudnessDb.push(...ex.loudnessDb);
-  }
+  const all = await readAllExamples(dir, manifest);
   if (all.audio.length === 0) throw new Error(`${dir}: the dataset has no examples (every file was skipped or too short)`);
   return { examples: all, manifest };
 }
@@ -64,20 +54,13 @@ export async function loadDataset(dir: string): Promise<{ examples: StoredExampl
 export function toTrainingExamples(ex: StoredExamples, preset: ModelPreset, presetName: string): AutoencoderExample[] {
   const S = preset.nSamples;
   const hop = preset.sampleRate / preset.frameRate;
-  const T = S / hop;
   const out: AutoencoderExample[] = [];
   const len = ex.audio[0].length;
   if (len < S) throw new Error(`the dataset's examples are ${len} samples, shorter than preset '${presetName}' needs (${S}); prepare with --example-seconds ${S / preset.sampleRate}`);
   if (ex.f0Hz[0].length * hop !== len) throw new Error(`the dataset's frame rate does not match preset '${presetName}' (${preset.frameRate} frames/s); prepare with --frame-rate ${preset.frameRate}`);
+  // Consecutive preset-length pieces of each stored window: DDSP's windowing with a hop of one piece.
   for (let i = 0; i < ex.audio.length; i++) {
-    for (let p = 0; (p + 1) * S <= len; p++) {
-      const f0 = ex.f0Hz[i].slice(p * T, (p + 1) * T);
-      const s = preprocess(ndarray(f0, [T, 1]), ndarray(ex.loudnessDb[i].slice(p * T, (p + 1) * T), [T, 1]));
-      out.push({
-        f0_scaled: Float64Array.from(s.f0_scaled.data as ArrayLike<number>), ld_scaled: Float64Array.from(s.ld_scaled.data as ArrayLike<number>),
-        f0_hz: f0, audio: ex.audio[i].slice(p * S, (p + 1) * S),
-      });
-    }
+    out.push(...autoencoderExamples(ex.audio[i], { preset, f0Hz: ex.f0Hz[i], loudnessDb: ex.loudnessDb[i], hopSeconds: S / preset.sampleRate }));
   }
   return out;
 }
