@@ -9,8 +9,9 @@ import { benchSpectral } from './spectral.ts';
 import { benchEffects } from './effects.ts';
 import { benchNn, benchParallel } from './nn.ts';
 import { benchPitch } from './pitch.ts';
+import { benchW1 } from './w1.ts';
 
-const areas: Record<string, () => unknown> = { core: benchCore, synths: benchSynths, spectral: benchSpectral, pitch: benchPitch, effects: benchEffects, nn: async () => {
+const areas: Record<string, () => unknown> = { w1: benchW1, core: benchCore, synths: benchSynths, spectral: benchSpectral, pitch: benchPitch, effects: benchEffects, nn: async () => {
   benchNn();
   await benchParallel();
 } };

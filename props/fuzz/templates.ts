@@ -42,6 +42,16 @@ function pair(path: string, args: (r: Rng) => Arg[], g = 'gy', extra: Partial<Te
   }, extra);
 }
 
+/** Add an option key to the last (options) argument of a registered template. */
+function withVjpKey(path: string, key: Arg): void {
+  const base = templates[path].args;
+  templates[path].args = (r) => {
+    const a = base(r);
+    const last = a[a.length - 1];
+    return [...a.slice(0, -1), { ...last, keys: [...(last.keys ?? []), key] }];
+  };
+}
+
 const N = 32;
 const unit = (r: Rng) => [sig('x', r, N)];
 const skip = (why: string): Template => ({ args: () => [], skip: why });
@@ -152,8 +162,11 @@ add('spectral.firLayout', () => [size('nBands', 33), int('windowSize', 17, true)
 pair('spectral.frequencyImpulseResponse', (r) => [fr('magnitudes', r, 4, 33, 0, 1), opts([int('windowSize', 17)])], 'gIr');
 add('spectral.checkBlocks', () => [fixed('fn', 'myOp'), size('N', 64), size('F', 4)], { name: 'myOp' });
 pair('spectral.fftConvolve', (r) => [sig('audio', r, 64), fr('ir', r, 4, 9), opts([choice('padding', 'same'), int('delayCompensation', -1)])]);
+// The VJPs take one more option, the gradients to compute.
+withVjpKey('spectral.fftConvolveVjp', choice('wrt', 'ir'));
 add('spectral.fftConvolveStream', (r) => [sig('audio', r, 64), fr('ir', r, 4, 9), { ...fixedSig('tail', new Float64Array(8)), optional: true }]);
 pair('spectral.frequencyFilter', (r) => [sig('audio', r, 64), fr('magnitudes', r, 4, 17, 0, 1), opts([int('windowSize', 9), choice('padding', 'same'), count('delayCompensation', 3)])]);
+withVjpKey('spectral.frequencyFilterVjp', choice('wrt', 'magnitudes'));
 
 // ---- synths ------------------------------------------------------------------------------
 const up = () => [size('nSamples', 64, false), positive('sampleRate', 16000), choice('ampResample', 'window'), bool('addEndpoint', true)];
@@ -199,8 +212,19 @@ pair('effects.parametricEq', (r) => [sig('audio', r, 32), record('bands', bands(
 pair('losses.meanDifference', (r) => [sig('target', r, N), sig('value', r, N), opts([choice('lossType', 'L2'), fixedSig('weights', new Float64Array(N).fill(0.5))])], 'g');
 const slKeys = () => [fixed('fftSizes', [64, 32]), choice('lossType', 'L1'), number('magWeight', 1), number('logmagWeight', 1), number('deltaTimeWeight', 0.5),
   number('deltaFreqWeight', 0.5), number('cumsumFreqWeight', 0.1), number('loudnessWeight', 0), number('convergenceWeight', 0.1), number('logMelWeight', 0),
-  number('overlap', 0.75), positive('sampleRate', 16000), size('nMels', 8)];
+  number('overlap', 0.75), positive('sampleRate', 16000), size('nMels', 8), choice('logForm', 'offset'), positive('logEps', 1e-5), choice('framing', 'valid')];
 pair('losses.spectralLoss', (r) => [sig('target', r, 256), sig('value', r, 256), opts(slKeys())], 'g');
+add('losses.spectralLossValueAndGrad', (r) => [sig('target', r, 256), sig('value', r, 256), opts(slKeys())]);
+add('losses.lossPool', () => [opts([size('threads', 2), record('execArgv', [])])], {
+  call: async (f, v) => {
+    const pool = f(...v) as { close: () => Promise<void> };
+    try {
+      return ddsp.losses.spectralLoss(Float64Array.from({ length: 256 }, (_, i) => Math.sin(i / 3)), new Float64Array(256).fill(0.1), { fftSizes: [64, 32] }, pool as never);
+    } finally {
+      await pool.close();
+    }
+  },
+});
 add('losses.makeSpectralLoss', (r) => [sig('target', r, 256), opts(slKeys())], {
   call: (f, v) => (f(...v) as { valueAndGrad: (x: Float64Array) => unknown }).valueAndGrad(v[0] as Float64Array),
 });

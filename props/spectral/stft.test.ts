@@ -106,4 +106,13 @@ describe('loss VJPs', () => {
       expectVjp((v: Float64Array) => spectralLoss(target, v, o), (g: Float64Array, v: Float64Array) => spectralLossVjp(g, target, v, o), x, { eps, order: 4 });
     }), { numRuns: 60 });
   });
+  it('spectralLoss, log forms and framings (L2): the fused one-pass kernel', () => {
+    const forms = [['offset', 'valid'], ['offset', 'center'], ['safe', 'valid'], ['offset', 'padEnd']] as const;
+    fc.assert(fc.property(sig(256, 400), fc.constantFrom(...forms), fc.constantFrom(1e-5, 1e-2), ([...x], [logForm, framing], logEps) => {
+      const v0 = Float64Array.from(x);
+      const target = v0.map((v, i) => 0.5 * v + 0.3 * Math.sin(i * 0.3));
+      const o = { fftSizes: [128, 64, 16], lossType: 'L2' as const, magWeight: 0.7, logmagWeight: 0.5, logForm, framing, logEps };
+      expectVjp((v: Float64Array) => spectralLoss(target, v, o), (g: Float64Array, v: Float64Array) => spectralLossVjp(g, target, v, o), v0, { eps: 1e-7, order: 4 });
+    }), { numRuns: 40 });
+  });
 });

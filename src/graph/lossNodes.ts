@@ -7,7 +7,7 @@ import type { Tree } from '../core/tree.ts';
 import { fail, readOptions } from '../core/errors.ts';
 import { guardNode } from './guard.ts';
 import { meanDifference, meanDifferenceVjp, type MeanDifferenceOptions } from '../losses/meanDifference.ts';
-import { makeSpectralLoss, type SpectralLossOptions } from '../losses/spectralLoss.ts';
+import { SPECTRAL_LOSS_KEYS, spectralLoss, spectralLossValueAndGrad, type SpectralLossOptions } from '../losses/spectralLoss.ts';
 import { primitive, type Node } from './node.ts';
 
 function pair(fn: string, x: Tree): [Signal, Signal] {
@@ -30,19 +30,16 @@ export function meanDifferenceLoss(opts: MeanDifferenceOptions = {}): Node {
 
 /** The multi-scale spectral loss as a Node (target features are recomputed per call). */
 export function spectralLossNode(opts: SpectralLossOptions = {}): Node {
-  readOptions('spectralLossNode', opts, [
-    'fftSizes', 'lossType', 'magWeight', 'logmagWeight', 'deltaTimeWeight', 'deltaFreqWeight', 'cumsumFreqWeight',
-    'loudnessWeight', 'convergenceWeight', 'logMelWeight', 'overlap', 'sampleRate', 'nMels',
-  ]);
+  readOptions('spectralLossNode', opts, SPECTRAL_LOSS_KEYS);
   return guardNode('spectralLossNode', primitive({
     name: 'spectralLoss',
     forward: (x: Tree) => {
       const [t, v] = pair('spectralLoss', x);
-      return Float64Array.of(makeSpectralLoss(t as Float64Array, opts).loss(v as Float64Array));
+      return spectralLoss(t as Float64Array, v as Float64Array, opts);
     },
     vjp: (x: Tree) => {
       const [t, v] = pair('spectralLoss', x);
-      const r = makeSpectralLoss(t as Float64Array, opts).valueAndGrad(v as Float64Array);
+      const r = spectralLossValueAndGrad(t as Float64Array, v as Float64Array, opts);
       return [Float64Array.of(r.value), (g: Tree) => [undefined, r.grad.map((d) => d * (g as Float64Array)[0])]];
     },
   }));

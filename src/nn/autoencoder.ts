@@ -11,7 +11,7 @@ import { checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 import { frames, type Frames } from '../core/frames.ts';
 import type { Cotangent, Params, Tree } from '../core/tree.ts';
 import { hzToMidi } from '../core/units.ts';
-import { makeSpectralLoss, type SpectralLossOptions } from '../losses/spectralLoss.ts';
+import { spectralLoss, spectralLossValueAndGrad, type SpectralLossOptions } from '../losses/spectralLoss.ts';
 import { loudness } from '../spectral/features.ts';
 import type { Node } from '../graph/node.ts';
 import { batch, fanout, named, pick, seq } from '../graph/combinators.ts';
@@ -142,12 +142,11 @@ function batchLoss(loss: SpectralLossOptions): Node {
     let total = 0;
     const grads: Float64Array[] = [];
     values.forEach((v, b) => {
-      const L = makeSpectralLoss(targets[b], loss);
       if (withGrad) {
-        const r = L.valueAndGrad(v);
+        const r = spectralLossValueAndGrad(targets[b], v, loss);
         total += r.value;
         grads.push(r.grad.map((d) => d / values.length));
-      } else total += L.loss(v);
+      } else total += spectralLoss(targets[b], v, loss)[0];
     });
     return { value: Float64Array.of(total / values.length), grads };
   };

@@ -12,6 +12,7 @@
  */
 import { checkInteger, checkOneOf, checkSize, fail, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Layout, type Signal } from '../core/frames.ts';
+import { scratch } from '../core/scratch.ts';
 import { irfftInto, nextPowerOfTwo, rfftInto } from './fftCore.ts';
 
 export interface FftConvolveOptions {
@@ -79,7 +80,7 @@ function setup(fn: string, audio: unknown, ir: unknown, opts: FftConvolveOptions
 /** y_full (length F·hop + L − 1) of the block-wise convolution. */
 function convolveFull(s: Setup): Float64Array {
   const { x, N, ir, F, L, hop, size } = s;
-  const full = new Float64Array(F * hop + L - 1);
+  const full = scratch('convolve.full', F * hop + L - 1);
   const X = new Float64Array(size + 2);
   const H = new Float64Array(size + 2);
   const y = new Float64Array(size);
@@ -120,18 +121,35 @@ export interface FftConvolveGrads<I extends Signal = Signal> {
   ir: I;
 }
 
-/** VJP of {@link fftConvolve} with respect to the audio and the IR(s). */
-export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float64Array, ir: I, opts: FftConvolveOptions = {}): FftConvolveGrads<I> {
-  const s = setup('fftConvolveVjp', audio, ir, opts);
-  const g = readLayout('fftConvolveVjp', 'gy', gy).data;
-  if (g.length !== s.outLength) fail('fftConvolveVjp', `gy must have ${s.outLength} samples (got ${g.length})`);
+/** Options of {@link fftConvolveVjp}: the forward's, and which gradients to compute. */
+export interface FftConvolveVjpOptions extends FftConvolveOptions {
+  /** 'both' (default), 'audio' or 'ir': a gradient not asked for is not computed (two of five FFTs per block saved). */
+  wrt?: 'both' | 'audio' | 'ir';
+}
+
+const CONVOLVE_VJP_KEYS = [...CONVOLVE_KEYS, 'wrt'];
+
+/** VJP of {@link fftConvolve} with respect to the audio and the IR(s), or only the one named by `opts.wrt`. */
+export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float64Array, ir: I, opts?: FftConvolveVjpOptions & { wrt?: 'both' }): FftConvolveGrads<I>;
+export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float64Array, ir: I, opts: FftConvolveVjpOptions & { wrt: 'audio' }): Pick<FftConvolveGrads<I>, 'audio'>;
+export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float64Array, ir: I, opts: FftConvolveVjpOptions & { wrt: 'ir' }): Pick<FftConvolveGrads<I>, 'ir'>;
+export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float64Array, ir: I, opts?: FftConvolveVjpOptions): Partial<FftConvolveGrads<I>>;
+export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float64Array, ir: I, opts: FftConvolveVjpOptions = {}): Partial<FftConvolveGrads<I>> {
+  const fn = 'fftConvolveVjp';
+  const { wrt = 'both', ...rest } = readOptions(fn, opts, CONVOLVE_VJP_KEYS);
+  checkOneOf(fn, 'opts.wrt', wrt, ['both', 'audio', 'ir'] as const);
+  const s = setup(fn, audio, ir, rest);
+  const g = readLayout(fn, 'gy', gy).data;
+  if (g.length !== s.outLength) fail(fn, `gy must have ${s.outLength} samples (got ${g.length})`);
+  const wantAudio = wrt !== 'ir';
+  const wantIr = wrt !== 'audio';
   const { x, N, F, L, hop, size, start } = s;
   const irData = s.ir;
-  const gFull = new Float64Array(F * hop + size);
+  const gFull = scratch('convolveVjp.gFull', F * hop + size);
   const m = Math.min(s.outLength, F * hop + L - 1 - start);
   for (let n = 0; n < m; n++) gFull[n + start] = g[n];
-  const gx = new Float64Array(N);
-  const gir = new Float64Array(F * L);
+  const gx = wantAudio ? new Float64Array(N) : null;
+  const gir = wantIr ? new Float64Array(F * L) : null;
   const G = new Float64Array(size + 2);
   const X = new Float64Array(size + 2);
   const H = new Float64Array(size + 2);
@@ -141,24 +159,31 @@ export function fftConvolveVjp<I extends Signal>(gy: Float64Array, audio: Float6
     const off = b * hop;
     const len = Math.min(hop, N - off);
     rfftInto(gFull, size, G, off, size);
-    rfftInto(x, size, X, off, len);
-    rfftInto(irData, size, H, b * L, L);
-    // x̄_b = irfft(G·conj(H))[0, hop)
-    for (let k = 0; k <= size; k += 2) {
-      tmp[k] = G[k] * H[k] + G[k + 1] * H[k + 1];
-      tmp[k + 1] = G[k + 1] * H[k] - G[k] * H[k + 1];
+    if (gx) {
+      // x̄_b = irfft(G·conj(H))[0, hop)
+      rfftInto(irData, size, H, b * L, L);
+      for (let k = 0; k <= size; k += 2) {
+        tmp[k] = G[k] * H[k] + G[k + 1] * H[k + 1];
+        tmp[k + 1] = G[k + 1] * H[k] - G[k] * H[k + 1];
+      }
+      irfftInto(tmp, size, y);
+      for (let i = 0; i < len; i++) gx[off + i] = y[i];
     }
-    irfftInto(tmp, size, y);
-    for (let i = 0; i < len; i++) gx[off + i] = y[i];
-    // īr_b = irfft(G·conj(X))[0, L)
-    for (let k = 0; k <= size; k += 2) {
-      tmp[k] = G[k] * X[k] + G[k + 1] * X[k + 1];
-      tmp[k + 1] = G[k + 1] * X[k] - G[k] * X[k + 1];
+    if (gir) {
+      // īr_b = irfft(G·conj(X))[0, L)
+      rfftInto(x, size, X, off, len);
+      for (let k = 0; k <= size; k += 2) {
+        tmp[k] = G[k] * X[k] + G[k + 1] * X[k + 1];
+        tmp[k + 1] = G[k + 1] * X[k] - G[k] * X[k + 1];
+      }
+      irfftInto(tmp, size, y);
+      for (let l = 0; l < L; l++) gir[b * L + l] = y[l];
     }
-    irfftInto(tmp, size, y);
-    for (let l = 0; l < L; l++) gir[b * L + l] = y[l];
   }
-  return { audio: gx, ir: (s.I.shaped ? wrapLike(s.I, gir, F) : gir) as I };
+  const out: Partial<FftConvolveGrads<I>> = {};
+  if (gx) out.audio = gx;
+  if (gir) out.ir = (s.I.shaped ? wrapLike(s.I, gir, F) : gir) as I;
+  return out;
 }
 
 export interface ConvolveStreamOutput {

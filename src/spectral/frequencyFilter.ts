@@ -7,7 +7,7 @@
  * window is shorter than the IR but crops 2 samples early when it is not (e.g. 65 bands and
  * window 257); pass `delayCompensation` to reproduce DDSP's alignment bit for bit.
  */
-import { checkInteger, fail, optionKeys, readOptions, within } from '../core/errors.ts';
+import { checkInteger, checkOneOf, fail, optionKeys, readOptions, within } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { checkBlocks, fftConvolve, fftConvolveVjp, type FftConvolveOptions } from './convolve.ts';
 import { firLayout, frequencyImpulseResponse, frequencyImpulseResponseVjp } from './firDesign.ts';
@@ -48,18 +48,41 @@ export function frequencyFilter(audio: Float64Array, magnitudes: Signal, opts: F
   return within('frequencyFilter', () => fftConvolve(audio, frequencyImpulseResponse(magnitudes, { windowSize: opts?.windowSize ?? 0 }), co));
 }
 
-/** VJP of {@link frequencyFilter} with respect to the audio and the magnitudes. */
+/** Options of {@link frequencyFilterVjp}: the forward's, and which gradients to compute. */
+export interface FrequencyFilterVjpOptions extends FrequencyFilterOptions {
+  /** 'both' (default), 'audio' or 'magnitudes': a gradient not asked for is not computed. */
+  wrt?: 'both' | 'audio' | 'magnitudes';
+}
+
+const FF_VJP_KEYS = [...FF_KEYS, 'wrt'];
+
+export interface FrequencyFilterGrads<M extends Signal = Signal> {
+  audio: Float64Array;
+  magnitudes: M;
+}
+
+/** VJP of {@link frequencyFilter} with respect to the audio and the magnitudes, or only the one named by `opts.wrt`. */
+export function frequencyFilterVjp<M extends Signal>(gy: Float64Array, audio: Float64Array, magnitudes: M, opts?: FrequencyFilterVjpOptions & { wrt?: 'both' }): FrequencyFilterGrads<M>;
+export function frequencyFilterVjp<M extends Signal>(gy: Float64Array, audio: Float64Array, magnitudes: M, opts: FrequencyFilterVjpOptions & { wrt: 'audio' }): Pick<FrequencyFilterGrads<M>, 'audio'>;
+export function frequencyFilterVjp<M extends Signal>(gy: Float64Array, audio: Float64Array, magnitudes: M, opts: FrequencyFilterVjpOptions & { wrt: 'magnitudes' }): Pick<FrequencyFilterGrads<M>, 'magnitudes'>;
+export function frequencyFilterVjp<M extends Signal>(gy: Float64Array, audio: Float64Array, magnitudes: M, opts?: FrequencyFilterVjpOptions): Partial<FrequencyFilterGrads<M>>;
 export function frequencyFilterVjp<M extends Signal>(
   gy: Float64Array,
   audio: Float64Array,
   magnitudes: M,
-  opts: FrequencyFilterOptions = {},
-): { audio: Float64Array; magnitudes: M } {
-  const co = convolveOptions('frequencyFilterVjp', audio, magnitudes, opts);
-  const windowSize = opts?.windowSize ?? 0;
-  return within('frequencyFilterVjp', () => {
+  opts: FrequencyFilterVjpOptions = {},
+): Partial<FrequencyFilterGrads<M>> {
+  const fn = 'frequencyFilterVjp';
+  const { wrt = 'both', ...rest } = readOptions(fn, opts, FF_VJP_KEYS);
+  checkOneOf(fn, 'opts.wrt', wrt, ['both', 'audio', 'magnitudes'] as const);
+  const co = convolveOptions(fn, audio, magnitudes, rest);
+  const windowSize = rest.windowSize ?? 0;
+  return within(fn, () => {
     const ir = frequencyImpulseResponse(magnitudes, { windowSize });
-    const g = fftConvolveVjp(gy, audio, ir, co);
-    return { audio: g.audio, magnitudes: frequencyImpulseResponseVjp(g.ir, magnitudes, { windowSize }) };
+    const g = fftConvolveVjp(gy, audio, ir, { ...co, wrt: wrt === 'magnitudes' ? 'ir' : wrt });
+    const out: Partial<FrequencyFilterGrads<M>> = {};
+    if (g.audio) out.audio = g.audio;
+    if (g.ir) out.magnitudes = frequencyImpulseResponseVjp(g.ir, magnitudes, { windowSize });
+    return out;
   });
 }

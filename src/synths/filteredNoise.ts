@@ -59,7 +59,7 @@ export function filteredNoiseVjp<M extends Signal>(gy: Float64Array, magnitudes:
   checkFrames('filteredNoiseVjp', magnitudes, o.nSamples);
   const { noise } = uniformNoise(o.nSamples, o.seed);
   const { windowSize, delayCompensation } = o;
-  return within('filteredNoiseVjp', () => frequencyFilterVjp(gy, noise, magnitudes, { windowSize, delayCompensation }).magnitudes);
+  return within('filteredNoiseVjp', () => frequencyFilterVjp(gy, noise, magnitudes, { windowSize, delayCompensation, wrt: 'magnitudes' }).magnitudes);
 }
 
 export interface FilteredNoiseState {

@@ -20,6 +20,7 @@
  */
 import { checkNumber, checkPositive, fail, finiteQuotient, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
+import { scratch } from '../core/scratch.ts';
 import { readUpsampling, wrapPhase } from './intervals.ts';
 
 const TWO_PI = 2 * Math.PI;
@@ -140,7 +141,7 @@ function readHarmonic(fn: string, amplitude: unknown, distribution: unknown, f0H
   const K = D.c;
   const amp = A.data;
   const dist = D.data;
-  const H = new Float64Array(F * K);
+  const H = scratch('harmonic.H', F * K, false);
   for (let j = 0; j < F; j++) for (let k = 0; k < K; k++) H[j * K + k] = amp[j] * dist[j * K + k];
   return {
     A, D, F0, F, K, H, f0, initialPhase, ...up,
@@ -238,8 +239,8 @@ export function harmonicSynthVjp<A extends Signal, D extends Signal, F extends S
   checkNumber('harmonicSynthVjp', 'gPhase', gPhase);
   const nyq = sampleRate / 2;
   const w = TWO_PI / sampleRate;
-  const gH = new Float64Array((nIntervals + 1) * K);
-  const gPhi = new Float64Array(nSamples);
+  const gH = scratch('harmonicVjp.gH', (nIntervals + 1) * K);
+  const gPhi = scratch('harmonicVjp.gPhi', nSamples);
   const base = new Float64Array(K);
   const delta = new Float64Array(K);
   const s0 = new Float64Array(K);
