@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as w1 from './w1Case.ts';
-import { lossPool } from '../src/losses/index.ts';
+import { lossPool } from '../src/node/index.ts';
 
 /** The arithmetic of (b), from the issue: ≈ 244 MFLOP. */
 const FLOOR_MFLOP_B = 244;

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
+import * as nodeApi from '../../src/node/index.ts';
 import { runTemplate, runTiny, type CaseResult } from './harness.ts';
 import { exportAt, templates } from './templates.ts';
 
@@ -25,6 +26,7 @@ function exportedFunctions(): string[] {
   };
   walk(ddsp as unknown as Record<string, unknown>, '', 0);
   walk(testingApi as unknown as Record<string, unknown>, 'testing', 1); // the `ddsp/testing` subpath
+  walk(nodeApi as unknown as Record<string, unknown>, 'node', 1); // the `ddsp/node` subpath
   return out.sort();
 }
 

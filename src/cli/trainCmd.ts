@@ -6,11 +6,13 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { linePlotSvg, svgToPng } from '../io/figures.ts';
+import { linePlotSvg } from '../io/figures.ts';
+import { svgToPng } from '../node/files.ts';
 import { initRnnFcDecoder, presets, type ModelPreset } from '../nn/decoder.ts';
 import { countParams } from '../nn/layers.ts';
 import { saveCheckpoint, loadCheckpoint, writeAtomic } from '../train/checkpoint.ts';
-import { autoencoderExamples, trainAutoencoder, type AutoencoderExample } from '../train/autoencoderTrain.ts';
+import { trainAutoencoder } from '../train/autoencoderTrain.ts';
+import { autoencoderExamples, type AutoencoderExample } from '../train/autoencoderData.ts';
 import { ddspOptimizer } from '../train/fit.ts';
 import { datasetStatistics, readAllExamples, readManifests, writeJson, type StoredExamples } from './dataset.ts';
 import { progressLine } from './progress.ts';

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import {
   chain, effects, fanout, frames, fromConfig, fromGin, initParams, io, pick, spectralLossNode, train, valueAndGrad, type Node,
 } from '../index.ts';
+import * as node from '../node/index.ts';
 
 const here = new URL('./configs/', import.meta.url);
 const F = 250;
@@ -65,7 +66,7 @@ export async function runConfigDemo(steps = 150, log: (s: string) => void = cons
 if (import.meta.url === `file://${process.argv[1]}`) {
   const steps = Number(process.env.CONFIG_STEPS ?? 150);
   const r = await runConfigDemo(steps);
-  await io.writeWav('out/config-resynthesis.wav', r.audio, N);
+  await node.writeWav('out/config-resynthesis.wav', r.audio, N);
   const { writeFile, mkdir } = await import('node:fs/promises');
   await mkdir('out', { recursive: true });
   await writeFile('out/config-loss.svg', io.lossCurveSvg(r.losses, { title: 'spectral loss while learning the reverb IR' }));

@@ -9,6 +9,7 @@
  */
 import { chain, fanout, param, sum, harmonic, filteredNoise, frames, io, core, spectral, losses, train } from '../index.ts';
 import { densify, type Params } from '../core/tree.ts';
+import * as node from '../node/index.ts';
 
 const SR = 16000;
 const FRAME_RATE = 250;
@@ -60,7 +61,7 @@ function makeTarget(): Float64Array {
 }
 
 async function loadTarget(path: string): Promise<Float64Array> {
-  const wav = await io.readWav(path);
+  const wav = await node.readWav(path);
   let x = io.toMono(wav.channels);
   if (wav.sampleRate !== SR) x = core.resample(x, Math.round((x.length * SR) / wav.sampleRate));
   const out = new Float64Array(N);
@@ -120,8 +121,8 @@ const resynth = model.forward(inputs, result.params) as Float64Array;
 const first = result.losses[0];
 const last = loss.loss(resynth);
 
-await io.writeWav('out/target.wav', target, SR);
-await io.writeWav('out/resynthesis.wav', resynth, SR);
+await node.writeWav('out/target.wav', target, SR);
+await node.writeWav('out/resynthesis.wav', resynth, SR);
 const fs = await import('node:fs/promises');
 await fs.writeFile('out/loss.svg', io.lossCurveSvg([...result.losses, last], { title: 'multi-scale spectral loss (L1 mag + logmag)' }));
 const specOpts = { frameSize: 512, hop: 128 };

@@ -6,6 +6,7 @@
  *   npx tsx src/demo/phrase.ts [out.wav]
  */
 import { chain, fanout, pick, sum, harmonic, filteredNoise, frames, io, core } from '../index.ts';
+import * as node from '../node/index.ts';
 
 const sampleRate = 16000;
 const frameRate = 250;
@@ -71,7 +72,7 @@ const audio = model.forward(
 const ms = performance.now() - t0;
 
 const path = process.argv[2] ?? 'out/demo.wav';
-await io.writeWav(path, audio, sampleRate);
+await node.writeWav(path, audio, sampleRate);
 let peak = 0;
 for (const v of audio) peak = Math.max(peak, Math.abs(v));
 console.log(

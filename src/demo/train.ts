@@ -17,6 +17,7 @@ import { cpus } from 'node:os';
 import ndarray from 'ndarray';
 import { io, losses, nn, spectral, train } from '../index.ts';
 import { melody, writeMidi } from './midi.ts';
+import * as node from '../node/index.ts';
 
 const SR = 16000;
 const SECONDS = 75;
@@ -34,7 +35,7 @@ async function render(): Promise<Float64Array> {
     const r = spawnSync('fluidsynth', ['-ni', '-R', '0', '-C', '0', '-g', '0.7', '-r', String(SR), '-F', wav, sf2, 'out/train-data/flute.mid'], { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`fluidsynth failed (${r.error?.message ?? r.stderr}); install the Debian package fluidsynth`);
   }
-  const w = await io.readWav(wav);
+  const w = await node.readWav(wav);
   if (w.sampleRate !== SR) throw new Error(`${wav} is at ${w.sampleRate} Hz, expected ${SR}`);
   return io.toMono(w.channels);
 }
@@ -54,7 +55,7 @@ export async function main() {
   const testSet = train.autoencoderExamples(x.subarray(cut), { preset, f0Hz: f0Hz.subarray(frameCut), loudnessDb: loudnessDb.subarray(frameCut), hopSeconds: 2 });
   console.log(`${trainSet.length} training windows of 2 s (1-s hop) from the first ${SECONDS - HELD_OUT} s; ${testSet.length} held-back windows`);
 
-  const result = await train.trainAutoencoder({
+  const result = await node.trainAutoencoder({
     preset: 'small',
     examples: trainSet,
     steps,
@@ -96,8 +97,8 @@ export async function main() {
   console.log(`held-back 10 s: spectral loss ${specLoss.toFixed(3)}, loudness L1 ${ldErr.toFixed(2)} dB, f0 L1 ${(centErr / Math.max(1, centN)).toFixed(1)} cents (${centN} frames voiced in both)`);
   const joined = new Float64Array(resynth.length * preset.nSamples);
   resynth.forEach((r, i) => joined.set(r, i * preset.nSamples));
-  await io.writeWav('out/train-resynthesis.wav', joined, SR);
-  await io.writeWav('out/train-heldback.wav', x.slice(cut), SR);
+  await node.writeWav('out/train-resynthesis.wav', joined, SR);
+  await node.writeWav('out/train-heldback.wav', x.slice(cut), SR);
   writeFileSync('out/train-loss.svg', io.lossCurveSvg(ls.length ? ls : Float64Array.of(1), { title: 'training loss (multi-scale spectral, batch 4)' }));
   console.log(`wrote out/train-resynthesis.wav, out/train-heldback.wav, out/train-loss.svg; ${(performance.now() - t0) / 1000 | 0} s in all${result.resumedFrom ? ` (resumed from step ${result.resumedFrom})` : ''}`);
 }

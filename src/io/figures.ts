@@ -245,22 +245,3 @@ export function linePlotSvg(series: LineSeries[], opts: LinePlotOptions = {}): s
   return svgDoc(width, height, parts);
 }
 
-/**
- * Render an SVG document to PNG bytes (through @resvg/resvg-js, with the system's fonts; Node and Bun).
- * @example await writeFile('fig.png', await io.svgToPng(svg))
- */
-export async function svgToPng(svg: string, opts: { scale?: number } = {}): Promise<Uint8Array> {
-  const fn = 'svgToPng';
-  const { scale = 1 } = readOptions(fn, opts, ['scale']);
-  checkPositive(fn, 'opts.scale', scale);
-  if (scale > 8) fail(fn, `opts.scale must be at most 8 (got ${scale})`);
-  if (typeof svg !== 'string' || !svg.includes('<svg')) fail(fn, `svg must be an SVG document (got ${typeof svg === 'string' ? `${svg.length} characters without <svg` : typeof svg})`);
-  let Resvg: new (svg: string, o: unknown) => { render(): { asPng(): Uint8Array } };
-  try {
-    ({ Resvg } = (await import('@resvg/resvg-js')) as unknown as { Resvg: typeof Resvg });
-  } catch (e) {
-    return fail(fn, `PNG rendering needs the package @resvg/resvg-js (npm install @resvg/resvg-js): ${(e as Error).message}`);
-  }
-  const r = new Resvg(svg, { fitTo: { mode: 'zoom', value: scale }, font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' }, background: 'white' });
-  return new Uint8Array(r.render().asPng());
-}

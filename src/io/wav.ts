@@ -170,29 +170,3 @@ export function toMono(channels: Float64Array[]): Float64Array {
   return out;
 }
 
-/** Read and decode a WAV file (Node, Deno or Bun). */
-export async function readWav(path: string): Promise<Wav> {
-  if (typeof path !== 'string' || path.length === 0) fail('readWav', `path must be a file path (got ${path === null ? 'null' : typeof path})`);
-  const fs = await import('node:fs/promises');
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await fs.readFile(path));
-  } catch (e) {
-    return fail('readWav', `cannot read '${path}': ${(e as Error).message}`);
-  }
-  try {
-    return decodeWav(bytes);
-  } catch (e) {
-    return fail('readWav', `'${path}': ${(e as Error).message.replace(/^decodeWav: /, '')}`);
-  }
-}
-
-/** Encode and write a WAV file, creating its folder (Node, Deno or Bun). */
-export async function writeWav(path: string, channels: Float64Array | Float64Array[], sampleRate: number, opts: EncodeWavOptions = {}): Promise<void> {
-  if (typeof path !== 'string' || path.length === 0) fail('writeWav', `path must be a file path (got ${path === null ? 'null' : typeof path})`);
-  const bytes = within('writeWav', () => encodeWav(channels, sampleRate, opts));
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  await fs.mkdir(dirname(path), { recursive: true });
-  await fs.writeFile(path, bytes);
-}

@@ -73,7 +73,7 @@ const STALL_MS = 300_000;
 
 /**
  * @example
- *   const pool = losses.lossPool();                    // one thread per core
+ *   const pool = lossPool();                    // one thread per core (import { lossPool } from 'ddsp/node')
  *   const { value, grad } = losses.spectralLossValueAndGrad(target, audio, opts, pool);
  *   await pool.close();
  */

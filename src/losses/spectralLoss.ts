@@ -440,7 +440,7 @@ function makeLoss(fn: string, target: Float64Array, opts: SpectralLossOptions, c
 }
 
 /**
- * Threads that compute some of a loss's scales (made by `losses.lossPool`, which runs them on
+ * Threads that compute some of a loss's scales (made by `lossPool` in `ddsp/node`, which runs them on
  * worker threads). Internal protocol: `startScales` posts groups of scale indices, one group per
  * helper thread, and returns a function that waits for their results.
  */
@@ -499,7 +499,7 @@ function isRunner(p: unknown): p is ScaleRunner {
  * scale order, so they are bit-identical to a single thread's.
  */
 function oneShot(fn: string, target: Float64Array, value: Float64Array, opts: SpectralLossOptions, pool: ScaleRunner | undefined, withGrad: boolean) {
-  if (pool !== undefined && !isRunner(pool)) fail(fn, `pool must come from losses.lossPool() (got ${pool === null ? 'null' : typeof pool})`);
+  if (pool !== undefined && !isRunner(pool)) fail(fn, `pool must come from lossPool() in ddsp/node (got ${pool === null ? 'null' : typeof pool})`);
   const P = oneShotScales(fn, target, opts);
   const xs = P.check(value);
   const groups = splitScales(P.cost, pool ? pool.threads : 1);
@@ -525,7 +525,7 @@ function oneShot(fn: string, target: Float64Array, value: Float64Array, opts: Sp
 
 /**
  * Multi-scale spectral loss of `value` against `target` (a length-1 array). With a `pool`
- * (`losses.lossPool()`), the scales are computed on several threads, with the same result.
+ * (`lossPool()` from `ddsp/node`), the scales are computed on several threads, with the same result.
  * @example spectralLoss(target, audio, { logmagWeight: 1 }) // DDSP's configs: L1, mag + logmag
  */
 export function spectralLoss(target: Float64Array, value: Float64Array, opts: SpectralLossOptions = {}, pool?: ScaleRunner): Float64Array {
@@ -536,7 +536,7 @@ export function spectralLoss(target: Float64Array, value: Float64Array, opts: Sp
  * The loss and its gradient with respect to `value` in one pass: each frame's spectrum serves
  * both, and nothing is stored per frame. The target is transformed alongside, as DDSP does on
  * every step; for a fixed target in a loop, {@link makeSpectralLoss} caches it. With a `pool`
- * (`losses.lossPool()`), the scales are computed on several threads, with the same result.
+ * (`lossPool()` from `ddsp/node`), the scales are computed on several threads, with the same result.
  * @example const { value, grad } = spectralLossValueAndGrad(target, audio, { logmagWeight: 1 });
  */
 export function spectralLossValueAndGrad(

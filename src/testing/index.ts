@@ -6,7 +6,7 @@
  *   import { signal, checkVjp } from 'ddsp/testing';
  *   fc.assert(fc.property(signal({ maxLength: 512 }), (x) => checkVjp(myOp, myOpVjp, x).ok));
  */
-import fc from 'fast-check';
+import type * as FastCheck from 'fast-check';
 import { checkNumber, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 import { frames, type Frames } from '../core/frames.ts';
 
@@ -17,6 +17,17 @@ function range(fn: string, lo: unknown, hi: unknown, loName: string, hiName: str
   if ((lo as number) > (hi as number)) fail(fn, `${loName} (${lo}) must not exceed ${hiName} (${hi})`);
   if ((hi as number) > 2 ** 20) fail(fn, `${hiName} must be at most 2^20 (got ${hi})`);
 }
+
+/**
+ * fast-check is an optional peer dependency: without it this module says how to install it
+ * instead of failing with a bare ERR_MODULE_NOT_FOUND.
+ */
+const fc: typeof FastCheck = await import('fast-check').then(
+  (m) => ((m as unknown as { default?: typeof FastCheck }).default ?? m) as typeof FastCheck,
+  (e: Error) => {
+    throw new Error(`ddsp/testing needs the fast-check package, an optional peer dependency of ddsp: npm install --save-dev fast-check (${e.message})`);
+  },
+);
 
 export { checkVjp, checkNodeVjp, checkAdjoint } from '../check/checkVjp.ts';
 export type { CheckVjpOptions, VjpReport, CheckAdjointOptions, AdjointReport } from '../check/checkVjp.ts';
@@ -34,7 +45,7 @@ function doubles(min: number, max: number) {
 }
 
 /** Float64Array audio signals with values in [−amplitude, amplitude]. */
-export function signal(opts: SignalArbOptions = {}): fc.Arbitrary<Float64Array> {
+export function signal(opts: SignalArbOptions = {}): FastCheck.Arbitrary<Float64Array> {
   const fn = 'signal';
   const { minLength = 1, maxLength = 256, amplitude = 1 } = readOptions(fn, opts, ['minLength', 'maxLength', 'amplitude']);
   range(fn, minLength, maxLength, 'opts.minLength', 'opts.maxLength');
@@ -44,7 +55,7 @@ export function signal(opts: SignalArbOptions = {}): fc.Arbitrary<Float64Array> 
 }
 
 /** Signals of exactly `length` samples. */
-export function signalOfLength(length: number, amplitude = 1): fc.Arbitrary<Float64Array> {
+export function signalOfLength(length: number, amplitude = 1): FastCheck.Arbitrary<Float64Array> {
   checkSize('signalOfLength', 'length', length, 0);
   if (length > 2 ** 20) fail('signalOfLength', `length must be at most 2^20 (got ${length})`);
   checkPositive('signalOfLength', 'amplitude', amplitude);
@@ -63,7 +74,7 @@ export interface FrequencyArbOptions {
 }
 
 /** Frequencies in Hz, strictly between minHz and Nyquist. */
-export function frequenciesBelowNyquist(opts: FrequencyArbOptions = {}): fc.Arbitrary<Float64Array> {
+export function frequenciesBelowNyquist(opts: FrequencyArbOptions = {}): FastCheck.Arbitrary<Float64Array> {
   const fn = 'frequenciesBelowNyquist';
   const { sampleRate = 16000, minLength = 1, maxLength = 64, minHz = 20, maxFractionOfNyquist = 0.99 } = readOptions(
     fn, opts, ['sampleRate', 'minLength', 'maxLength', 'minHz', 'maxFractionOfNyquist'],
@@ -87,7 +98,7 @@ export interface AmplitudeArbOptions {
 }
 
 /** Strictly positive amplitudes. */
-export function positiveAmplitudes(opts: AmplitudeArbOptions = {}): fc.Arbitrary<Float64Array> {
+export function positiveAmplitudes(opts: AmplitudeArbOptions = {}): FastCheck.Arbitrary<Float64Array> {
   const fn = 'positiveAmplitudes';
   const { minLength = 1, maxLength = 64, min = 1e-3, max = 1 } = readOptions(fn, opts, ['minLength', 'maxLength', 'min', 'max']);
   range(fn, minLength, maxLength, 'opts.minLength', 'opts.maxLength');
@@ -98,19 +109,19 @@ export function positiveAmplitudes(opts: AmplitudeArbOptions = {}): fc.Arbitrary
 }
 
 /** Frame counts (integers). Default 1…1000. */
-export function frameCounts(opts: { min?: number; max?: number } = {}): fc.Arbitrary<number> {
+export function frameCounts(opts: { min?: number; max?: number } = {}): FastCheck.Arbitrary<number> {
   const { min = 1, max = 1000 } = readOptions('frameCounts', opts, ['min', 'max']);
   range('frameCounts', min, max, 'opts.min', 'opts.max');
   return fc.integer({ min, max });
 }
 
 /** The common audio sample rates. */
-export function sampleRates(): fc.Arbitrary<number> {
+export function sampleRates(): FastCheck.Arbitrary<number> {
   return fc.constantFrom(8000, 16000, 22050, 24000, 32000, 44100, 48000);
 }
 
 /** Powers of two between min and max (defaults 32…4096). */
-export function fftSizes(opts: { min?: number; max?: number } = {}): fc.Arbitrary<number> {
+export function fftSizes(opts: { min?: number; max?: number } = {}): FastCheck.Arbitrary<number> {
   const { min = 32, max = 4096 } = readOptions('fftSizes', opts, ['min', 'max']);
   range('fftSizes', min, max, 'opts.min', 'opts.max', 1);
   const lo = Math.ceil(Math.log2(min));
@@ -119,7 +130,7 @@ export function fftSizes(opts: { min?: number; max?: number } = {}): fc.Arbitrar
 }
 
 /** Frame-rate controls `[frames, channels]` as float64 ndarrays. */
-export function controls(opts: { minFrames?: number; maxFrames?: number; channels?: number; amplitude?: number } = {}): fc.Arbitrary<Frames> {
+export function controls(opts: { minFrames?: number; maxFrames?: number; channels?: number; amplitude?: number } = {}): FastCheck.Arbitrary<Frames> {
   const fn = 'controls';
   const { minFrames = 1, maxFrames = 32, channels = 1, amplitude = 1 } = readOptions(fn, opts, ['minFrames', 'maxFrames', 'channels', 'amplitude']);
   range(fn, minFrames, maxFrames, 'opts.minFrames', 'opts.maxFrames');

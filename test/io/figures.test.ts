@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
-import { linePlotSvg, spectrogramFigure, svgToPng } from '../../src/io/figures.ts';
+import { linePlotSvg, spectrogramFigure } from '../../src/io/figures.ts';
+import { svgToPng } from '../../src/node/files.ts';
 
 const sine = (f: number, n: number) => Float64Array.from({ length: n }, (_, i) => 0.5 * Math.sin((2 * Math.PI * f * i) / 16000));
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import * as wavefileModule from 'wavefile';
-import { decodeWav, encodeWav, toMono, readWav, writeWav } from '../../src/io/wav.ts';
+import { decodeWav, encodeWav, toMono } from '../../src/io/wav.ts';
+import { readWav, writeWav } from '../../src/node/files.ts';
 import { expectClose, randomArray } from '../helpers.ts';
 
 const ns = wavefileModule as unknown as { WaveFile?: any; default?: { WaveFile: any } };

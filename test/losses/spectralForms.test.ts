@@ -5,11 +5,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { add, addVjp, frames, safeLog, safeLogVjp } from '../../src/core/index.ts';
 import {
-  lossPool, makeSpectralLoss, meanDifference, meanDifferenceVjp, spectralLoss, spectralLossValueAndGrad, spectralLossVjp,
+  makeSpectralLoss, meanDifference, meanDifferenceVjp, spectralLoss, spectralLossValueAndGrad, spectralLossVjp,
   type SpectralLossOptions,
 } from '../../src/losses/index.ts';
 import { frequencyFilterVjp, magnitudeSpectrogram, magnitudeSpectrogramVjp, type StftOptions } from '../../src/spectral/index.ts';
 import * as w1 from '../../bench/w1Case.ts';
+import { lossPool } from '../../src/node/index.ts';
 
 const N = 3000;
 const value = Float64Array.from({ length: N }, (_, i) => 0.6 * Math.sin(0.21 * i) + 0.2 * Math.sin(1.3 * i + 0.01 * i * i));
@@ -127,7 +128,7 @@ describe('lossPool', () => {
   it('rejects bad settings, a foreign pool and use after close', async () => {
     expect(() => lossPool({ threads: 0 })).toThrow('lossPool: opts.threads must be an integer in [1, 256] (got 0)');
     expect(() => lossPool({ thread: 2 } as never)).toThrow('lossPool: unknown option');
-    expect(() => spectralLoss(target, value, {}, {} as never)).toThrow('spectralLoss: pool must come from losses.lossPool() (got object)');
+    expect(() => spectralLoss(target, value, {}, {} as never)).toThrow('spectralLoss: pool must come from lossPool() in ddsp/node (got object)');
     const p = lossPool({ threads: 2 });
     await p.close();
     expect(() => spectralLoss(target, value, {}, p)).toThrow('spectralLoss: the loss pool is closed');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { core, nn, train } from '../../src/index.ts';
 import { createTask } from '../../src/train/autoencoderTask.ts';
 import { randomArray } from '../helpers.ts';
+import * as node from '../../src/node/index.ts';
 
 const preset = {
   decoder: { rnnChannels: 3, ch: 4, layersPerStack: 1, inputKeys: ['ld_scaled', 'f0_scaled'], outputSplits: [['amps', 1], ['harmonic_distribution', 3], ['noise_magnitudes', 5]] },
@@ -47,9 +48,9 @@ describe('trainAutoencoder', () => {
     const F = 600 / 8 + 1;
     const examples = train.autoencoderExamples(audio, { preset, f0Hz: new Float64Array(F).fill(220), loudnessDb: new Float64Array(F).fill(-20), hopSeconds: 0.032 });
     const steps = 12;
-    const r = await train.trainAutoencoder({ preset, examples, steps, loss, batchSize: 3, workers: 0, learningRate: 1e-2, seed: 5 });
-    const dp = await train.dataParallel({ module: train.autoencoderTaskModule, config: { preset, loss }, workers: 0, createTask: createTask as never });
-    const manual = await train.trainLoop({
+    const r = await node.trainAutoencoder({ preset, examples, steps, loss, batchSize: 3, workers: 0, learningRate: 1e-2, seed: 5 });
+    const dp = await node.dataParallel({ module: node.autoencoderTaskModule, config: { preset, loss }, workers: 0, createTask: createTask as never });
+    const manual = await node.trainLoop({
       params: nn.initAutoencoder({ preset }, 5),
       valueAndGrad: (p, s) => dp.valueAndGrad(p, train.batchIndices(s, 3, examples.length, 5).map((i) => examples[i])),
       optimizer: train.ddspOptimizer({ learningRate: 1e-2 }),
@@ -62,8 +63,8 @@ describe('trainAutoencoder', () => {
   });
 
   it('names its own errors, those of the loop it runs included', async () => {
-    await expect(train.trainAutoencoder({ preset: 'big' as never, examples: [], steps: 1 })).rejects.toThrow("trainAutoencoder: opts.preset: unknown preset 'big'");
+    await expect(node.trainAutoencoder({ preset: 'big' as never, examples: [], steps: 1 })).rejects.toThrow("trainAutoencoder: opts.preset: unknown preset 'big'");
     const ex = train.autoencoderExamples(randomArray(64, 1), { preset, f0Hz: new Float64Array(9).fill(200), loudnessDb: new Float64Array(9).fill(-30) });
-    await expect(train.trainAutoencoder({ preset, examples: ex, steps: 0, loss, workers: 0 })).rejects.toThrow('trainAutoencoder: opts.steps');
+    await expect(node.trainAutoencoder({ preset, examples: ex, steps: 0, loss, workers: 0 })).rejects.toThrow('trainAutoencoder: opts.steps');
   });
 });

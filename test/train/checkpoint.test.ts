@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import ndarray from 'ndarray';
 import { frames, io, nn, train } from '../../src/index.ts';
 import { randomArray } from '../helpers.ts';
+import * as node from '../../src/node/index.ts';
 
 describe('safetensors', () => {
   it('round-trips float64 (bit for bit) and float32 tensors of any shape, with metadata', () => {
@@ -63,9 +64,9 @@ describe('checkpoints', () => {
     const opt = train.ddspOptimizer();
     let state = opt.init(params as never);
     [, state] = opt.update(params as never, state, params as never);
-    for (const step of [10, 20, 30, 40]) await train.saveCheckpoint(d, { step, params, optimizerState: state, extra: { config: { preset: 'small' } } }, { keep: 2 });
-    expect(await train.listCheckpoints(d)).toEqual([30, 40]);
-    const ck = await train.loadCheckpoint(d);
+    for (const step of [10, 20, 30, 40]) await node.saveCheckpoint(d, { step, params, optimizerState: state, extra: { config: { preset: 'small' } } }, { keep: 2 });
+    expect(await node.listCheckpoints(d)).toEqual([30, 40]);
+    const ck = await node.loadCheckpoint(d);
     expect(ck?.step).toBe(40);
     expect(ck?.extra).toEqual({ config: { preset: 'small' } });
     expect(JSON.stringify(ck?.optimizerState, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v))).toBe(JSON.stringify(state, (_k, v) => (v instanceof Float64Array ? Array.from(v) : v)));
@@ -75,7 +76,7 @@ describe('checkpoints', () => {
     expect(Array.from(p.bands[0].f)).toEqual([1000]);
     // A crash between the two writes leaves tensors without the JSON commit marker: ignored.
     writeFileSync(join(d, 'ckpt-000000050.safetensors'), new Uint8Array(3));
-    expect((await train.loadCheckpoint(d))?.step).toBe(40);
+    expect((await node.loadCheckpoint(d))?.step).toBe(40);
     rmSync(d, { recursive: true, force: true });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nn, train } from '../../src/index.ts';
 import { randomArray } from '../helpers.ts';
 import { createTask } from '../../src/train/autoencoderTask.ts';
+import * as node from '../../src/node/index.ts';
 
 const preset = {
   decoder: { rnnChannels: 3, ch: 4, layersPerStack: 1, inputKeys: ['ld_scaled', 'f0_scaled'], outputSplits: [['amps', 1], ['harmonic_distribution', 3], ['noise_magnitudes', 5]] },
@@ -30,7 +31,7 @@ describe('dataParallel', () => {
     const batch = examples(4);
     const results: string[] = [];
     for (const workers of [0, 1, 2]) {
-      const dp = await train.dataParallel({ module, config, workers, execArgv, createTask: createTask as never });
+      const dp = await node.dataParallel({ module, config, workers, execArgv, createTask: createTask as never });
       try {
         const r = await dp.valueAndGrad(params, batch);
         results.push(bits(r));
@@ -47,7 +48,7 @@ describe('dataParallel', () => {
     const batch = examples(4);
     const finals: string[] = [];
     for (const workers of [0, 2]) {
-      const dp = await train.dataParallel({ module, config, workers, execArgv, createTask: createTask as never });
+      const dp = await node.dataParallel({ module, config, workers, execArgv, createTask: createTask as never });
       try {
         const opt = train.ddspOptimizer({ learningRate: 1e-2 });
         let params = nn.initAutoencoder({ preset: preset as never }, 5);
