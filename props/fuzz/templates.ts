@@ -271,6 +271,8 @@ add('train.exponentialDecay', () => [opts([positive('initial', 0.1, false), int(
 });
 const vg = (p: { w: Float64Array }) => ({ value: p.w.reduce((s, v) => s + v * v, 0), grad: { w: p.w.map((v) => 2 * v) } });
 add('train.fit', () => [opts([fn('valueAndGrad', vg), record('params', { w: Float64Array.of(1, -1) }), record('optimizer', ddsp.train.sgd({ learningRate: 0.1 })), size('steps', 5), fn('onProgress', () => undefined), int('logEvery', 2)].map((k) => ({ ...k, optional: !['valueAndGrad', 'params', 'optimizer', 'steps'].includes(k.name) })), false)]);
+add('train.fitAsync', () => [opts([fn('valueAndGrad', vg), record('params', { w: Float64Array.of(1, -1) }), record('optimizer', ddsp.train.sgd({ learningRate: 0.1 })), size('steps', 5), fn('onProgress', () => undefined), int('logEvery', 2),
+  record('signal', new AbortController().signal), positive('yieldMs', 16)].map((k) => ({ ...k, optional: !['valueAndGrad', 'params', 'optimizer', 'steps'].includes(k.name) })), false)]);
 add('train.logProgress', () => [{ ...fn('write', () => undefined), optional: true }], { call: (f, v) => (f(...v) as (p: unknown) => void)({ step: 1, steps: 2, loss: 0.5, stepsPerSecond: 10 }) });
 
 // ---- gradient checking and rng ----------------------------------------------------------
