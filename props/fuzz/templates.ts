@@ -238,6 +238,31 @@ const wavBytes = () => ddsp.io.encodeWav(Float64Array.of(0.1, -0.2, 0.3, 0), 160
 add('io.decodeWav', () => [fixed('bytes', wavBytes()), ], {});
 templates['io.decodeWav'].args = () => [{ name: 'bytes', kind: 'record', value: wavBytes() }];
 add('io.encodeWav', (r) => [sig('channels', r, 16), size('sampleRate', 16000), opts([choice('format', 'pcm16')])]);
+class FuzzAudioBuffer {
+  length: number;
+  numberOfChannels: number;
+  sampleRate: number;
+  data: Float32Array[];
+  constructor(init: { length: number; numberOfChannels: number; sampleRate: number }) {
+    this.length = init.length;
+    this.numberOfChannels = init.numberOfChannels;
+    this.sampleRate = init.sampleRate;
+    this.data = Array.from({ length: init.numberOfChannels }, () => new Float32Array(init.length));
+  }
+  getChannelData(c: number): Float32Array {
+    return this.data[c];
+  }
+}
+const makeBuffer = (init: { length: number; numberOfChannels: number; sampleRate: number }) => new FuzzAudioBuffer(init);
+add('io.toAudioBuffer', (r) => [sig('channels', r, 16), positive('sampleRate', 16000), opts([fn('create', makeBuffer)], false)], {
+  call: (f, v) => {
+    const b = f(...v) as FuzzAudioBuffer;
+    return b.data[0] ? Float64Array.from(b.data[0]) : b;
+  },
+});
+add('io.fromAudioBuffer', () => [record('buffer', Object.assign(makeBuffer({ length: 8, numberOfChannels: 2, sampleRate: 8000 })))], {
+  call: (f, v) => (f(...v) as { channels: Float64Array[] }).channels[0],
+});
 add('io.toMono', (r) => [fixed('channels', [sig('a', r, 8).value, sig('b', r, 8).value])]);
 add('node.readWav', () => [str('path', '/nonexistent/ddsp-fuzz.wav')], { call: async (f, v) => { try { return await f(...v); } catch (e) { if ((e as Error).message.includes('cannot read')) return null; throw e; } } });
 add('node.writeWav', (r) => [fixed('path', `${process.env.TMPDIR ?? '/tmp'}/ddsp-fuzz/out.wav`), sig('channels', r, 16), size('sampleRate', 16000), opts([choice('format', 'float32')])]);

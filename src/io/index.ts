@@ -5,3 +5,4 @@ export * from './plot.ts';
 export * from './safetensors.ts';
 export * from './figures.ts';
 export * from './decode.ts';
+export * from './webAudio.ts';
