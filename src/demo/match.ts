@@ -1,24 +1,72 @@
 /**
  * `npm run demo`: sound matching. Take a target sound — by default one made here by a different
  * method (a band-limited sawtooth with vibrato through a sweeping resonant low-pass filter), or
- * any WAV (`npm run demo -- path/to/file.wav`, first 2 s, mixed to mono, resampled to 16 kHz) —
- * track its f0 (YIN) and loudness, then fit the frame-rate controls of DDSP's
- * harmonic-plus-noise model to it with Adam on the multi-scale spectral loss; f0 starts at the
- * YIN track and is refined through its exact gradient.
- * Writes out/target.wav, out/resynthesis.wav, out/loss.svg and out/spectrograms.png.
+ * an audio file (`npm run demo -- path/to/file.mp3`: WAV, MP3, FLAC or Ogg Vorbis, the first
+ * `--seconds`, mixed to mono, resampled to 16 kHz with anti-aliasing) — track its f0 (pYIN) and
+ * loudness, then fit the frame-rate controls of DDSP's harmonic-plus-noise model to it with Adam
+ * on the multi-scale spectral loss; f0 starts at the pYIN track and is refined through its exact
+ * gradient. `npm run demo -- --help` lists the options.
+ * Writes out/target.wav, out/resynthesis.wav, out/loss.svg/.png and out/spectrograms.svg/.png.
  */
-import { chain, fanout, param, sum, harmonic, filteredNoise, frames, io, core, spectral, losses, train } from '../index.ts';
+import { parseArgs } from 'node:util';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { chain, fanout, param, sum, harmonic, filteredNoise, frames, io, spectral, losses, train } from '../index.ts';
 import { densify, type Params } from '../core/tree.ts';
 import * as node from '../node/index.ts';
+import { loadAudio } from '../cli/audio.ts';
+
+const HELP = `npm run demo -- [input] [--steps N] [--seconds S] [--out DIR]
+
+Fits DDSP's harmonic-plus-noise model (60 harmonics, 65 noise bands, 250 frames/s) to a target
+by gradient descent on the multi-scale spectral loss, and writes target.wav, resynthesis.wav,
+loss.svg/.png (the loss per step) and spectrograms.svg/.png to the output folder.
+
+  input          an audio file (WAV, MP3, FLAC, Ogg Vorbis); default: a filtered sawtooth made here
+  --steps N      optimisation steps (default 250; the DEMO_STEPS variable also sets it)
+  --seconds S    seconds of the target to match (default 2; 0.25 to 10)
+  --out DIR      output folder (default out)
+  -h, --help     this text`;
+
+function options() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { steps: { type: 'string' }, seconds: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+}
+const args = options();
+if (args.values.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+function positiveNumber(name: string, text: string | undefined, fallback: number, max: number, integer: boolean): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!Number.isFinite(v) || v <= 0 || v > max || (integer && !Number.isInteger(v))) {
+    console.error(`--${name} must be ${integer ? 'an integer' : 'a number'} in (0, ${max}] (got '${text}')\n\n${HELP}`);
+    process.exit(2);
+  }
+  return v;
+}
+if (args.positionals.length > 1) {
+  console.error(`one input file at most (got ${args.positionals.join(', ')})\n\n${HELP}`);
+  process.exit(2);
+}
 
 const SR = 16000;
 const FRAME_RATE = 250;
-const SECONDS = 2;
-const N = SR * SECONDS;
-const F = SECONDS * FRAME_RATE;
+const STEPS = positiveNumber('steps', args.values.steps ?? process.env.DEMO_STEPS, 250, 1e6, true);
+// Whole frames: the seconds are rounded to a multiple of 1/250 s.
+const SECONDS = Math.round(Math.max(0.25, positiveNumber('seconds', args.values.seconds, 2, 10, false)) * FRAME_RATE) / FRAME_RATE;
+const F = Math.round(SECONDS * FRAME_RATE);
+const N = F * (SR / FRAME_RATE);
 const K = 60;
 const B = 65;
-const STEPS = Number(process.env.DEMO_STEPS ?? 250);
+const OUT = args.values.out ?? 'out';
 
 /** The default target: a sawtooth (additive, below Nyquist) with vibrato through a time-varying resonant low-pass. */
 function makeTarget(): Float64Array {
@@ -30,7 +78,7 @@ function makeTarget(): Float64Array {
     phase += (2 * Math.PI * f0) / SR;
     let s = 0;
     for (let k = 1; k * f0 < SR / 2; k++) s += Math.sin(k * phase) / k;
-    const env = Math.min(1, t / 0.03) * Math.min(1, (SECONDS - t) / 0.15) * (t % 1 < 0.9 ? 1 : 0.2);
+    const env = Math.min(1, t / 0.03) * Math.min(1, Math.max(0, SECONDS - t) / 0.15) * (t % 1 < 0.9 ? 1 : 0.2);
     saw[n] = 0.25 * s * env;
   }
   // Time-varying biquad low-pass (RBJ), cutoff sweeping 400 Hz → 3.5 kHz and back, Q 6.
@@ -61,15 +109,19 @@ function makeTarget(): Float64Array {
 }
 
 async function loadTarget(path: string): Promise<Float64Array> {
-  const wav = await node.readWav(path);
-  let x = io.toMono(wav.channels);
-  if (wav.sampleRate !== SR) x = core.resample(x, Math.round((x.length * SR) / wav.sampleRate));
-  const out = new Float64Array(N);
-  out.set(x.subarray(0, N));
-  return out;
+  try {
+    const { audio, sourceRate } = await loadAudio(path, SR);
+    if (sourceRate !== SR) console.log(`resampled ${sourceRate} Hz → ${SR} Hz (anti-aliased)`);
+    const out = new Float64Array(N);
+    out.set(audio.subarray(0, N));
+    return out;
+  } catch (e) {
+    console.error(`npm run demo: ${(e as Error).message}`);
+    process.exit(1);
+  }
 }
 
-const path = process.argv[2];
+const path = args.positionals[0];
 const target = path ? await loadTarget(path) : makeTarget();
 console.log(`target: ${path ?? 'sawtooth with vibrato through a sweeping resonant low-pass'}, ${SECONDS} s at ${SR} Hz`);
 
@@ -121,21 +173,28 @@ const resynth = model.forward(inputs, result.params) as Float64Array;
 const first = result.losses[0];
 const last = loss.loss(resynth);
 
-await node.writeWav('out/target.wav', target, SR);
-await node.writeWav('out/resynthesis.wav', resynth, SR);
-const fs = await import('node:fs/promises');
-await fs.writeFile('out/loss.svg', io.lossCurveSvg([...result.losses, last], { title: 'multi-scale spectral loss (L1 mag + logmag)' }));
-const specOpts = { frameSize: 512, hop: 128 };
-const toDb = (m: ReturnType<typeof spectral.magnitudeSpectrogram>) => frames(m.data.map((v) => 20 * Math.log10(v + 1e-9)), m.shape[0], m.shape[1]);
-const img = io.spectrogramImage([toDb(spectral.magnitudeSpectrogram(target, specOpts)), toDb(spectral.magnitudeSpectrogram(resynth, specOpts))], { rangeDb: 90 });
-await fs.writeFile('out/spectrograms.png', await io.encodePng(img.rgb, img.width, img.height));
+await mkdir(OUT, { recursive: true });
+await node.writeWav(`${OUT}/target.wav`, target, SR);
+await node.writeWav(`${OUT}/resynthesis.wav`, resynth, SR);
+const curve = [...result.losses, last];
+const lossSvg = io.linePlotSvg([{ name: 'loss', x: curve.map((_, i) => i), y: curve }], {
+  title: `Multi-scale spectral loss (L1 on magnitudes, FFT 2048…64) — ${(first / last).toFixed(1)}× lower in ${STEPS} steps`,
+  xLabel: 'step', yLabel: 'loss', yLog: true,
+});
+await writeFile(`${OUT}/loss.svg`, lossSvg);
+await writeFile(`${OUT}/loss.png`, await node.svgToPng(lossSvg));
+const specSvg = await io.spectrogramFigure([{ title: 'target', audio: target }, { title: 'resynthesis', audio: resynth }], {
+  sampleRate: SR, frameSize: 512, hop: 64, rangeDb: 90, title: `Sound matching: ${path ?? 'filtered sawtooth with vibrato'}`,
+});
+await writeFile(`${OUT}/spectrograms.svg`, specSvg);
+await writeFile(`${OUT}/spectrograms.png`, await node.svgToPng(specSvg));
 
 const f0Fit = result.params.f0Hz as Float64Array;
 let moved = 0;
 for (let j = 0; j < F; j++) moved = Math.max(moved, Math.abs(1200 * Math.log2(f0Fit[j] / f0Hz[j])));
 console.log(`f0 refined by up to ${moved.toFixed(1)} cents from the pYIN track`);
 console.log(`loss ${first.toFixed(3)} → ${last.toFixed(3)}: ${(first / last).toFixed(1)}× lower in ${STEPS} steps, ${secs.toFixed(1)} s (${(STEPS / secs).toFixed(1)} steps/s)`);
-console.log('wrote out/target.wav, out/resynthesis.wav, out/loss.svg, out/spectrograms.png (top: target, bottom: resynthesis)');
+console.log(`wrote ${OUT}/target.wav, resynthesis.wav, loss.svg/.png, spectrograms.svg/.png (top: target, bottom: resynthesis)`);
 
 function median(a: Float64Array): number {
   const s = Array.from(a).sort((x, y) => x - y);
