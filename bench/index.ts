@@ -10,8 +10,9 @@ import { benchEffects } from './effects.ts';
 import { benchNn, benchParallel } from './nn.ts';
 import { benchPitch } from './pitch.ts';
 import { benchW1 } from './w1.ts';
+import { benchRealtime } from './realtime.ts';
 
-const areas: Record<string, () => unknown> = { w1: benchW1, core: benchCore, synths: benchSynths, spectral: benchSpectral, pitch: benchPitch, effects: benchEffects, nn: async () => {
+const areas: Record<string, () => unknown> = { w1: benchW1, core: benchCore, synths: benchSynths, spectral: benchSpectral, pitch: benchPitch, realtime: benchRealtime, effects: benchEffects, nn: async () => {
   benchNn();
   await benchParallel();
 } };

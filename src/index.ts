@@ -13,6 +13,7 @@ export * as io from './io/index.ts';
 export * as losses from './losses/index.ts';
 export * as effects from './effects/index.ts';
 export * as nn from './nn/index.ts';
+export * as realtime from './realtime/index.ts';
 export * from './graph/index.ts';
 export { checkVjp, checkNodeVjp, checkAdjoint } from './check/index.ts';
 export type { CheckVjpOptions, VjpReport, VjpTrial, CheckAdjointOptions, AdjointReport } from './check/index.ts';

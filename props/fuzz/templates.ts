@@ -212,6 +212,20 @@ add('effects.sincImpulseResponse', () => [positive('cutoff', 0.3), opts([size('w
 const bands = (r: Rng) => [{ type: 'peaking', freqHz: pos('f', r, 32, 500, 2000).value, q: pos('q', r, 32, 0.5, 2).value, gainDb: sig('g', r, 32, 6).value }];
 pair('effects.parametricEq', (r) => [sig('audio', r, 32), record('bands', bands(r)), opts([positive('sampleRate', 16000)])]);
 
+// ---- realtime ----------------------------------------------------------------------------
+add('realtime.harmonicNoiseVoice', () => [opts([positive('sampleRate', 16000), size('hop', 16), size('nHarmonics', 3), size('nBands', 5), int('windowSize', 0),
+  choice('ampResample', 'linear'), int('seed', 1), size('capacity', 8)].map((k) => ({ ...k, optional: !['sampleRate', 'hop', 'nHarmonics', 'nBands'].includes(k.name) })), false)], {
+  call: (f, v) => {
+    const voice = f(...v) as { push: (...a: unknown[]) => number; render: (o: Float64Array) => number };
+    const K = (v[0] as { nHarmonics: number }).nHarmonics;
+    const B = (v[0] as { nBands: number }).nBands;
+    voice.push(new Float64Array(3).fill(0.5), new Float64Array(3 * K).fill(1 / K), new Float64Array(3).fill(300), new Float64Array(3 * B).fill(0.1));
+    const out = new Float64Array(64);
+    voice.render(out);
+    return out;
+  },
+});
+
 // ---- losses ------------------------------------------------------------------------------
 pair('losses.meanDifference', (r) => [sig('target', r, N), sig('value', r, N), opts([choice('lossType', 'L2'), fixedSig('weights', new Float64Array(N).fill(0.5))])], 'g');
 const slKeys = () => [fixed('fftSizes', [64, 32]), choice('lossType', 'L1'), number('magWeight', 1), number('logmagWeight', 1), number('deltaTimeWeight', 0.5),

@@ -38,6 +38,17 @@ export function crossfade(hop: number, method: AmpResample): Float64Array {
   return a;
 }
 
+/** Number of harmonics k = 1…K with k·f < nyq. */
+export function harmonicsBelow(f: number, nyq: number, K: number): number {
+  if (f <= 0) return K;
+  let m = Math.ceil(nyq / f) - 1;
+  if (m > K) m = K;
+  if (m < 0) m = 0;
+  while (m > 0 && m * f >= nyq) m--;
+  while (m < K && (m + 1) * f < nyq) m++;
+  return m;
+}
+
 /** Wrap an angle into [0, 2π). */
 export function wrapPhase(p: number): number {
   const TWO_PI = 2 * Math.PI;

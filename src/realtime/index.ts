@@ -1,0 +1,2 @@
+/** `realtime`: block-by-block rendering without allocation, for Web Audio's AudioWorklet (see `ddsp/worklet`). */
+export { harmonicNoiseVoice, type Voice, type VoiceOptions } from './voice.ts';

@@ -1,0 +1,74 @@
+/// <reference lib="dom" />
+/**
+ * In a real browser: test/browser/page.ts, bundled with esbuild and served from here, runs in
+ * headless Chromium (Debian's `chromium`, driven by playwright-core). It renders a note, checks a
+ * gradient, plays the AudioWorklet instrument (`ddsp/worklet`) through an OfflineAudioContext for
+ * 1 s — equal to the one-shot render to 1e-6 (float32 output) — and draws a spectrogram.
+ * Node only. Without Chromium it is skipped, except under CI=true, where it fails.
+ */
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const isNode = (globalThis as { Deno?: unknown }).Deno === undefined && (globalThis as { Bun?: unknown }).Bun === undefined;
+const chromiumPath = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+describe.runIf(isNode)('in headless Chromium', () => {
+  if (chromiumPath === undefined) {
+    it.runIf(process.env.CI === 'true')('needs Chromium under CI (bash .ci/run installs Debian\'s chromium)', () => {
+      throw new Error('no Chromium found (set CHROMIUM_PATH or apt-get install chromium)');
+    });
+    it.skip('skipped: no Chromium on this machine (apt-get install chromium, or set CHROMIUM_PATH)', () => {});
+    return;
+  }
+  let server: Server;
+  let url = '';
+  const files = new Map<string, { type: string; body: string | Uint8Array }>();
+  beforeAll(async () => {
+    const bundle = async (entry: string) => {
+      const r = await build({ entryPoints: [here(entry)], bundle: true, platform: 'browser', format: 'esm', write: false, minify: true, logLevel: 'silent' });
+      return r.outputFiles[0].contents;
+    };
+    files.set('/page.js', { type: 'text/javascript', body: await bundle('./page.ts') });
+    files.set('/worklet.js', { type: 'text/javascript', body: await bundle('../../src/realtime/worklet.ts') });
+    files.set('/', { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>ddsp</title><script type="module" src="./page.js"></script>' });
+    server = createServer((req, res) => {
+      const f = files.get(req.url ?? '/');
+      if (!f) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': f.type }).end(f.body);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const addr = server.address();
+    url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+  }, 60_000);
+  afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+
+  it('renders, differentiates, plays the worklet equal to the one-shot render and draws a spectrogram', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+    try {
+      const page = await browser.newPage();
+      const logs: string[] = [];
+      page.on('console', (m) => logs.push(m.text()));
+      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { __ddsp?: unknown }).__ddsp !== undefined, undefined, { timeout: 60_000 });
+      const r = (await page.evaluate(() => (window as unknown as { __ddsp: Record<string, unknown> }).__ddsp)) as Record<string, number | boolean | string>;
+      expect(r.error, `${r.error}\n${logs.join('\n')}`).toBeUndefined();
+      expect(r.peak as number).toBeGreaterThan(0.1);
+      expect(r.gradientOk).toBe(true);
+      expect(r.workletSamples).toBe(16000);
+      expect(r.workletMaxError as number).toBeLessThan(1e-6);
+      expect(r.svgInDom).toBe(true);
+      console.log(`browser: ${browser.version()}; worklet: 1 s rendered offline in ${(r.offlineRenderMs as number).toFixed(1)} ms (${(r.realTimeFactor as number).toFixed(0)}× real time), max |worklet − one-shot| ${(r.workletMaxError as number).toExponential(2)}; page.js ${files.get('/page.js')?.body.length} B, worklet.js ${files.get('/worklet.js')?.body.length} B`);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+});
