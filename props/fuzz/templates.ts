@@ -596,3 +596,10 @@ function readFixture(): Uint8Array {
 }
 add('nn.loudnessL1', (r) => [sig('target', r, 2000), sig('resynth', r, 2000), opts([positive('sampleRate', 16000), positive('frameRate', 250)])]);
 add('nn.f0L1Cents', (r) => [sig('target', r, 2000), sig('resynth', r, 2000), opts([positive('sampleRate', 16000), positive('frameRate', 250), positive('fMin', 100), positive('fMax', 2000), positive('confidence', 0.8)])], { total: false });
+
+add('realtime.decoderStepper', () => [record('preset', tinyPreset), record('params', ddsp.nn.initAutoencoder({ preset: tinyPreset } as never, 0))], {
+  call: (f, v) => {
+    const s = f(...v) as { step: (f0: number, ld: number) => { distribution: Float64Array } };
+    return s.step(220, -20).distribution;
+  },
+});

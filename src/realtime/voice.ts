@@ -39,6 +39,8 @@ export interface VoiceOptions {
 export interface Voice {
   readonly sampleRate: number;
   readonly hop: number;
+  /** Frames the queue holds. */
+  readonly capacity: number;
   /** Frames waiting (rendering needs two: the interval's start and end). */
   readonly queued: number;
   /**
@@ -226,6 +228,7 @@ export function harmonicNoiseVoice(opts: VoiceOptions): Voice {
   return {
     sampleRate,
     hop,
+    capacity,
     get queued() {
       return count;
     },

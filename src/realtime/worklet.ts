@@ -11,9 +11,15 @@
  *   node.port.postMessage({ type: 'frames', amplitude, distribution, f0Hz, noise });   // more frames, any time
  *
  * Frames are flat Float64Arrays as Voice.push takes them (amplitude [n], distribution [n·K], f0Hz [n],
- * noise [n·B]). The processor answers { type: 'pushed', taken, queued } to each message and
- * { type: 'error', message } to a bad one; it outputs silence while no frames are queued.
+ * noise [n·B]). With a trained decoder (processorOptions.decoder: { preset, params }, as training
+ * returns them), send features instead — { type: 'features', f0Hz, loudnessDb } at the preset's frame
+ * rate — and the processor decodes them frame by frame (realtime.decoderStepper, GRU state carried)
+ * into the voice; nHarmonics, nBands and hop then come from the preset. The processor answers
+ * { type: 'pushed', taken, queued } to each message and { type: 'error', message } to a bad one; it
+ * outputs silence while no frames are queued.
  */
+import type { ModelPreset } from '../nn/decoder.ts';
+import { decoderStepper, type DecoderStepper } from './decoder.ts';
 import { harmonicNoiseVoice, type Voice, type VoiceOptions } from './voice.ts';
 
 /** The AudioWorkletGlobalScope names this module uses (not in TypeScript's default libraries). */
@@ -30,9 +36,18 @@ export interface WorkletFrames {
   noise?: Float64Array;
 }
 
-export interface WorkletProcessorOptions extends Omit<VoiceOptions, 'sampleRate'> {
+export interface WorkletFeatures {
+  f0Hz: Float64Array;
+  loudnessDb: Float64Array;
+}
+
+export interface WorkletProcessorOptions extends Partial<Omit<VoiceOptions, 'sampleRate'>> {
   /** Frames queued before the first render quantum (e.g. a whole phrase for an OfflineAudioContext). */
   frames?: WorkletFrames;
+  /** A trained decoder: its preset and parameters ({ decoder, … } as training returns them). */
+  decoder?: { preset: ModelPreset; params: unknown };
+  /** With a decoder: features decoded before the first render quantum. */
+  features?: WorkletFeatures;
 }
 
 /** The processor's name in registerProcessor. */
@@ -43,22 +58,43 @@ const scope = globalThis as unknown as WorkletScope;
 if (typeof scope.AudioWorkletProcessor === 'function' && typeof scope.registerProcessor === 'function') {
   class HarmonicNoiseProcessor extends scope.AudioWorkletProcessor {
     private readonly voice: Voice;
+    private readonly decoder: DecoderStepper | null;
 
     constructor(options?: { processorOptions?: WorkletProcessorOptions }) {
       super();
-      const { frames, ...voiceOptions } = options?.processorOptions ?? ({} as WorkletProcessorOptions);
-      this.voice = harmonicNoiseVoice({ capacity: 4096, ...voiceOptions, sampleRate: scope.sampleRate });
+      const { frames, decoder, features, ...voiceOptions } = options?.processorOptions ?? ({} as WorkletProcessorOptions);
+      this.decoder = decoder ? decoderStepper(decoder.preset, decoder.params) : null;
+      const fromPreset = decoder
+        ? { hop: scope.sampleRate / decoder.preset.frameRate, nHarmonics: this.decoder?.nHarmonics, nBands: this.decoder?.nBands, windowSize: decoder.preset.noiseWindowSize }
+        : {};
+      this.voice = harmonicNoiseVoice({ capacity: 4096, ...voiceOptions, ...fromPreset, sampleRate: scope.sampleRate } as VoiceOptions);
       if (frames) this.voice.push(frames.amplitude, frames.distribution, frames.f0Hz, frames.noise);
+      if (features) this.decode(features);
       this.port.onmessage = (e) => {
-        const m = e.data as { type?: string } & Partial<WorkletFrames>;
+        const m = e.data as { type?: string } & Partial<WorkletFrames> & Partial<WorkletFeatures>;
         try {
-          if (m?.type !== 'frames') throw new Error(`unknown message type ${String(m?.type)}; send { type: 'frames', amplitude, distribution, f0Hz, noise }`);
-          const taken = this.voice.push(m.amplitude as Float64Array, m.distribution as Float64Array, m.f0Hz as Float64Array, m.noise);
+          let taken: number;
+          if (m?.type === 'frames') taken = this.voice.push(m.amplitude as Float64Array, m.distribution as Float64Array, m.f0Hz as Float64Array, m.noise);
+          else if (m?.type === 'features') taken = this.decode(m as WorkletFeatures);
+          else throw new Error(`unknown message type ${String(m?.type)}; send { type: 'frames', amplitude, distribution, f0Hz, noise } or, with a decoder, { type: 'features', f0Hz, loudnessDb }`);
           this.port.postMessage({ type: 'pushed', taken, queued: this.voice.queued });
         } catch (err) {
           this.port.postMessage({ type: 'error', message: (err as Error).message });
         }
       };
+    }
+
+    /** Decode features frame by frame into the voice; returns the frames queued. */
+    private decode(f: WorkletFeatures): number {
+      if (!this.decoder) throw new Error("features need a decoder: pass processorOptions.decoder { preset, params }");
+      if (f.f0Hz?.length !== f.loudnessDb?.length) throw new Error('features: f0Hz and loudnessDb must have one value per frame each');
+      let taken = 0;
+      for (let j = 0; j < f.f0Hz.length; j++) {
+        if (this.voice.queued >= this.voice.capacity) break; // full: the rest is not decoded (the GRU state stays in step)
+        const c = this.decoder.step(f.f0Hz[j], f.loudnessDb[j]);
+        taken += this.voice.push(c.amplitude, c.distribution, c.f0Hz, c.noise);
+      }
+      return taken;
     }
 
     process(_inputs: Float32Array[][], outputs: Float32Array[][]): boolean {

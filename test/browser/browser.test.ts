@@ -3,7 +3,9 @@
  * In a real browser: test/browser/page.ts, bundled with esbuild and served from here, runs in
  * headless Chromium (Debian's `chromium`, driven by playwright-core). It renders a note, checks a
  * gradient, plays the AudioWorklet instrument (`ddsp/worklet`) through an OfflineAudioContext for
- * 1 s — equal to the one-shot render to 1e-6 (float32 output) — and draws a spectrogram.
+ * 1 s — equal to the one-shot render to 1e-6 (float32 output) — then again with a DDSP decoder
+ * (the small preset, seeded weights) decoding f0 and loudness inside the worklet, and draws a
+ * spectrogram.
  * Node only. Without Chromium it is skipped, except under CI=true, where it fails.
  */
 import { build } from 'esbuild';
@@ -66,7 +68,9 @@ describe.runIf(isNode)('in headless Chromium', () => {
       expect(r.workletSamples).toBe(16000);
       expect(r.workletMaxError as number).toBeLessThan(1e-6);
       expect(r.svgInDom).toBe(true);
-      console.log(`browser: ${browser.version()}; worklet: 1 s rendered offline in ${(r.offlineRenderMs as number).toFixed(1)} ms (${(r.realTimeFactor as number).toFixed(0)}× real time), max |worklet − one-shot| ${(r.workletMaxError as number).toExponential(2)}; page.js ${files.get('/page.js')?.body.length} B, worklet.js ${files.get('/worklet.js')?.body.length} B`);
+      expect(r.decoderPeak as number).toBeGreaterThan(1e-3);
+      expect(r.decoderMaxError as number).toBeLessThan(1e-6);
+      console.log(`browser: ${browser.version()}; worklet: 1 s rendered offline in ${(r.offlineRenderMs as number).toFixed(1)} ms (${(r.realTimeFactor as number).toFixed(0)}× real time), max |worklet − one-shot| ${(r.workletMaxError as number).toExponential(2)}; with the small preset's decoder inside: ${(r.decoderRenderMs as number).toFixed(1)} ms (${(r.decoderRealTimeFactor as number).toFixed(0)}× real time), max error ${(r.decoderMaxError as number).toExponential(2)}; page.js ${files.get('/page.js')?.body.length} B, worklet.js ${files.get('/worklet.js')?.body.length} B`);
     } finally {
       await browser.close();
     }

@@ -5,7 +5,8 @@
  * OfflineAudioContext for 1 s and compares it with the one-shot render, draws a spectrogram.
  * The results go to window.__ddsp for the test to read.
  */
-import { checkVjp, frames, io, synths } from '../../src/index.ts';
+import ndarray from 'ndarray';
+import { checkVjp, core, frames, io, named, nn, synths } from '../../src/index.ts';
 
 const SR = 16000;
 const HOP = 64;
@@ -66,7 +67,39 @@ async function run() {
   out.workletSamples = fromWorklet.length;
   out.offlineRenderMs = ms;
   out.realTimeFactor = (SECONDS * 1000) / ms;
-  // 4. A spectrogram in the page.
+  // 4. A decoder (DDSP's RnnFcDecoder, the `small` preset, seeded weights) inside the worklet, fed
+  // f0 and loudness, against the whole-sequence decoder and one-shot synths.
+  const preset = nn.presets.small;
+  const params = nn.initAutoencoder({ preset }, 4) as { decoder: unknown };
+  const f0d = Float64Array.from({ length: F }, (_, j) => 262 * (1 + 0.01 * Math.sin(j / 8)));
+  const ldd = Float64Array.from({ length: F }, (_, j) => -35 + 15 * Math.sin(j / 40));
+  const x = nn.preprocess(ndarray(f0d, [1, F, 1]), ndarray(ldd, [1, F, 1]));
+  const dec = named('decoder', nn.rnnFcDecoder(preset.decoder)).forward(x, params as never) as Record<string, { data: Float64Array }>;
+  const Kd = 60;
+  const Bd = 65;
+  const ampD = core.expSigmoid(dec.amps.data);
+  const distD = synths.normalizeHarmonics(frames(core.expSigmoid(dec.harmonic_distribution.data), F, Kd), f0d, { sampleRate: SR });
+  const noiseD = core.expSigmoid(dec.noise_magnitudes.data.map((v) => v - 5));
+  const harmD = synths.harmonicSynth(ampD, distD, f0d, { nSamples, sampleRate: SR, addEndpoint: false }).audio;
+  const noiseAudioD = synths.filteredNoise(frames(noiseD.slice(0, (F - 1) * Bd), F - 1, Bd), { nSamples, windowSize: 0, delayCompensation: 0, seed: 0 });
+  const refD = harmD.map((v, i) => v + noiseAudioD[i]);
+  const ctx2 = new OfflineAudioContext({ numberOfChannels: 1, length: nSamples, sampleRate: SR });
+  await ctx2.audioWorklet.addModule('./worklet.js');
+  new AudioWorkletNode(ctx2, NAME, {
+    numberOfInputs: 0,
+    outputChannelCount: [1],
+    processorOptions: { decoder: { preset, params }, features: { f0Hz: f0d, loudnessDb: ldd } },
+  }).connect(ctx2.destination);
+  const t1 = performance.now();
+  const decoded = io.fromAudioBuffer(await ctx2.startRendering()).channels[0];
+  const ms2 = performance.now() - t1;
+  let err2 = 0;
+  for (let i = 0; i < nSamples; i++) err2 = Math.max(err2, Math.abs(decoded[i] - refD[i]));
+  out.decoderPeak = refD.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  out.decoderMaxError = err2;
+  out.decoderRenderMs = ms2;
+  out.decoderRealTimeFactor = (SECONDS * 1000) / ms2;
+  // 5. A spectrogram in the page.
   const svg = await io.spectrogramFigure([{ title: 'one-shot', audio: oneShot }, { title: 'AudioWorklet', audio: fromWorklet }], { sampleRate: SR, title: 'ddsp in the browser' });
   const div = document.createElement('div');
   div.innerHTML = svg;
