@@ -22,7 +22,7 @@ export interface GruWeights {
   kernel: Frames;
   /** U [u, 3u]. */
   recurrentKernel: Frames;
-  /** [2, 3u]: input bias, recurrent bias. */
+  /** Shape [2, 3u]: the input bias, then the recurrent bias. */
   bias: Frames;
 }
 
