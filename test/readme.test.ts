@@ -12,9 +12,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { moduleOf, parse } from './readmeBlocks.ts';
 
 const isNode = (globalThis as { Deno?: unknown }).Deno === undefined && (globalThis as { Bun?: unknown }).Bun === undefined;
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,64 +27,6 @@ const tsxLoader = (() => {
   const rel = typeof dot === 'string' ? dot : ((dot as { import?: string | { default: string } }).import as { default?: string })?.default ?? (dot as { import: string }).import;
   return pathToFileURL(join(root, 'node_modules/tsx', rel as string)).href;
 })();
-
-interface Block {
-  line: number;
-  code: string;
-  setup: string;
-  replaces: [string, string][];
-  cwd: string | null;
-  browser: boolean;
-}
-
-function parse(readme: string): Block[] {
-  const lines = readme.split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (lines[i].trim() !== '```ts') continue;
-    const start = i;
-    const body: string[] = [];
-    for (i++; i < lines.length && lines[i].trim() !== '```'; i++) body.push(lines[i]);
-    // The annotation: an HTML comment ending on the line before the fence (blank lines allowed).
-    let j = start - 1;
-    while (j >= 0 && lines[j].trim() === '') j--;
-    const block: Block = { line: start + 1, code: body.join('\n'), setup: '', replaces: [], cwd: null, browser: false };
-    if (j >= 0 && lines[j].trim() === '-->') {
-      let k = j - 1;
-      while (k >= 0 && !lines[k].startsWith('<!-- readme-test')) k--;
-      const setup: string[] = [];
-      for (const l of lines.slice(k + 1, j)) {
-        const rep = l.match(/^@replace "(.*)" "(.*)"$/);
-        if (rep) block.replaces.push([rep[1], rep[2]]);
-        else if (l.startsWith('@cwd ')) block.cwd = l.slice(5).trim();
-        else if (l.trim() === '@browser') block.browser = true;
-        else setup.push(l);
-      }
-      block.setup = setup.join('\n');
-    }
-    blocks.push(block);
-  }
-  return blocks;
-}
-
-/** The block as a module: imports first (ddsp → the sources), then the setup, then the block. */
-function moduleOf(b: Block, forRun: boolean, dir: string): string {
-  let code = b.code;
-  if (forRun) {
-    for (const [from, to] of b.replaces) {
-      if (!code.includes(from)) throw new Error(`README.md:${b.line}: @replace text not in the block: ${from}`);
-      code = code.replace(from, to);
-    }
-  }
-  const src = (p: string) => JSON.stringify(relative(dir, join(root, p)));
-  const all = `${b.setup}\n${code}`.split('\n');
-  const isImport = (l: string) => /^import\s/.test(l);
-  const imports = all.filter(isImport).map((l) => l
-    .replace(/from 'ddsp'/, `from ${src('src/index.ts')}`)
-    .replace(/from 'ddsp\/node'/, `from ${src('src/node/index.ts')}`)
-    .replace(/from 'ddsp\/testing'/, `from ${src('src/testing/index.ts')}`));
-  return `${imports.join('\n')}\n${all.filter((l) => !isImport(l)).join('\n')}\nexport {};\n`;
-}
 
 describe.runIf(isNode)('README.md code blocks', () => {
   const blocks = parse(readFileSync(join(root, 'README.md'), 'utf8'));

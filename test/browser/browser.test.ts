@@ -9,10 +9,12 @@
  * Node only. Without Chromium it is skipped, except under CI=true, where it fails.
  */
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { moduleOf, parse } from '../readmeBlocks.ts';
 
 const isNode = (globalThis as { Deno?: unknown }).Deno === undefined && (globalThis as { Bun?: unknown }).Bun === undefined;
 const chromiumPath = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
@@ -36,6 +38,16 @@ describe.runIf(isNode)('in headless Chromium', () => {
     };
     files.set('/page.js', { type: 'text/javascript', body: await bundle('./page.ts') });
     files.set('/worklet.js', { type: 'text/javascript', body: await bundle('../../src/realtime/worklet.ts') });
+    // README.md's browser blocks (type-checked by test/readme.test.ts), each as a module to import.
+    const root = here('../..');
+    const work = join(root, '.readme-check', 'browser');
+    mkdirSync(work, { recursive: true });
+    for (const b of parse(readFileSync(join(root, 'README.md'), 'utf8')).filter((x) => x.browser)) {
+      const file = join(work, `block-${b.line}.ts`);
+      writeFileSync(file, moduleOf(b, true, work));
+      const r = await build({ entryPoints: [file], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+      files.set(`/readme-${b.line}.js`, { type: 'text/javascript', body: r.outputFiles[0].contents });
+    }
     files.set('/', { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>ddsp</title><script type="module" src="./page.js"></script>' });
     server = createServer((req, res) => {
       const f = files.get(req.url ?? '/');
@@ -71,6 +83,24 @@ describe.runIf(isNode)('in headless Chromium', () => {
       expect(r.decoderPeak as number).toBeGreaterThan(1e-3);
       expect(r.decoderMaxError as number).toBeLessThan(1e-6);
       console.log(`browser: ${browser.version()}; worklet: 1 s rendered offline in ${(r.offlineRenderMs as number).toFixed(1)} ms (${(r.realTimeFactor as number).toFixed(0)}× real time), max |worklet − one-shot| ${(r.workletMaxError as number).toExponential(2)}; with the small preset's decoder inside: ${(r.decoderRenderMs as number).toFixed(1)} ms (${(r.decoderRealTimeFactor as number).toFixed(0)}× real time), max error ${(r.decoderMaxError as number).toExponential(2)}; page.js ${files.get('/page.js')?.body.length} B, worklet.js ${files.get('/worklet.js')?.body.length} B`);
+    } finally {
+      await browser.close();
+    }
+  }, 120_000);
+
+  it("runs README.md's browser blocks", async () => {
+    const blocks = [...files.keys()].filter((k) => k.startsWith('/readme-'));
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required'] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      for (const b of blocks) {
+        // A string, not a function: vitest rewrites import() inside functions of this file.
+        const r = await page.evaluate(`import(${JSON.stringify(`.${b}`)}).then(() => 'ok', (e) => e.message + '\\n' + e.stack)`);
+        expect(r, `README.md block ${b}`).toBe('ok');
+      }
     } finally {
       await browser.close();
     }
