@@ -31,9 +31,21 @@ function checkNode(fn: string, n: unknown, where: string): void {
  * parameter cotangents of all stages add. Associative: seq(seq(f, g), h) ≡ seq(f, seq(g, h)).
  * @example seq(lift('softplus', softplus, softplusVjp), lift('cumsum', cumsum, cumsumVjp))
  */
-export function seq(...nodes: Node[]): Node {
+export function seq<A extends Tree, B extends Tree>(a: Node<A, B>): Node<A, B>;
+export function seq<A extends Tree, B extends Tree, C extends Tree>(a: Node<A, B>, b: Node<B, C>): Node<A, C>;
+export function seq<A extends Tree, B extends Tree, C extends Tree, D extends Tree>(a: Node<A, B>, b: Node<B, C>, c: Node<C, D>): Node<A, D>;
+export function seq<A extends Tree, B extends Tree, C extends Tree, D extends Tree, E extends Tree>(a: Node<A, B>, b: Node<B, C>, c: Node<C, D>, d: Node<D, E>): Node<A, E>;
+export function seq(...nodes: Node<any, any>[]): Node;
+export function seq(...nodes: Node<any, any>[]): Node {
   return seqOf('seq', nodes);
 }
+
+/** The output type of a Node. */
+export type NodeOutput<N> = N extends Node<any, infer Y> ? Y : Tree;
+/** The input type of a Node. */
+export type NodeInput<N> = N extends Node<infer X, any> ? X : Tree;
+/** The input of a fanout: what every branch takes (their input types intersected). */
+type FanInput<N> = (N extends unknown ? (x: NodeInput<N>) => void : never) extends (x: infer I) => void ? (I extends Tree ? I : Tree) : Tree;
 
 function seqOf(fn: string, nodes: Node[]): Node {
   if (nodes.length === 0) fail(fn, 'needs at least one Node');
@@ -68,8 +80,13 @@ function seqOf(fn: string, nodes: Node[]): Node {
   };
 }
 
-/** Alias of {@link seq}. */
-export function chain(...nodes: Node[]): Node {
+/** Alias of {@link seq}; typed the same way (a known first input and last output carry through). */
+export function chain<A extends Tree, B extends Tree>(a: Node<A, B>): Node<A, B>;
+export function chain<A extends Tree, B extends Tree, C extends Tree>(a: Node<A, B>, b: Node<B, C>): Node<A, C>;
+export function chain<A extends Tree, B extends Tree, C extends Tree, D extends Tree>(a: Node<A, B>, b: Node<B, C>, c: Node<C, D>): Node<A, D>;
+export function chain<A extends Tree, B extends Tree, C extends Tree, D extends Tree, E extends Tree>(a: Node<A, B>, b: Node<B, C>, c: Node<C, D>, d: Node<D, E>): Node<A, E>;
+export function chain(...nodes: Node<any, any>[]): Node;
+export function chain(...nodes: Node<any, any>[]): Node {
   return seqOf('chain', nodes);
 }
 
@@ -78,6 +95,8 @@ export function chain(...nodes: Node[]): Node {
  * Fan-out: x̄ = Σ x̄ₖ and p̄ = Σ p̄ₖ.
  * @example fanout({ harmonic: harmonicNode, noise: noiseNode })
  */
+export function fanout<S extends { readonly [key: string]: Node<any, any> }>(spec: S): Node<FanInput<S[keyof S]>, { [K in keyof S]: NodeOutput<S[K]> }>;
+export function fanout(spec: NodeSpec): Node;
 export function fanout(spec: NodeSpec): Node {
   const items = entries('fanout', spec);
   items.forEach(([k, n]) => checkNode('fanout', n, `branch '${k}'`));
@@ -148,7 +167,7 @@ export function par(spec: NodeSpec): Node {
  * outputs of a fanout. VJP: every input gets ȳ.
  * @example seq(fanout({ a, b }), sum())
  */
-export function sum(): Node {
+export function sum(): Node<Tree, Float64Array> {
   const parts = (x: Tree): [string | number, Leaf][] => {
     if (isLeaf(x)) fail('sum', 'input must be a record or array of signals, not a single signal');
     const es: [string | number, Tree][] = Array.isArray(x) ? x.map((v, i) => [i, v]) : Object.entries(x);
@@ -170,9 +189,9 @@ export function sum(): Node {
   };
   return {
     name: 'sum',
-    forward: (x) => forward(x),
+    forward: (x) => forward(x) as Float64Array,
     vjp(x) {
-      const y = forward(x);
+      const y = forward(x) as Float64Array;
       const es = parts(x);
       const isArr = Array.isArray(x);
       const pullback: Pullback = (gy) => {
@@ -190,6 +209,9 @@ export function sum(): Node {
  * VJP: a sparse cotangent with ȳ at that path.
  * @example seq(pick('harmonic'), harmonicNode)
  */
+export function pick<K extends string>(path: K): Node<K extends `${string}/${string}` ? Tree : { readonly [P in K]: Tree }, any>;
+export function pick(path: number): Node<readonly Tree[], any>;
+export function pick(path: string | number): Node;
 export function pick(path: string | number): Node {
   if (!(typeof path === 'string' || (typeof path === 'number' && Number.isInteger(path) && path >= 0))) {
     fail('pick', `path must be a string like 'harmonic/f0Hz' or an array index (got ${path === null ? 'null' : typeof path === 'number' ? path : typeof path})`);

@@ -130,8 +130,15 @@ function harmonicSignalOf(fn: string, options: HarmonicSynthOptions, keys: reado
  * DDSP's `Harmonic` processor: raw { amplitudes, harmonicDistribution, f0Hz } → audio.
  * @example harmonic({ nSamples: 64000, sampleRate: 16000 })
  */
-export function harmonic(opts: HarmonicNodeOptions): Node {
-  return seq(harmonicControlsOf('harmonic', opts), harmonicSignalOf('harmonic', opts, HARMONIC_NODE_KEYS));
+/** The raw controls the harmonic node takes (DDSP's decoder outputs, before scaling). */
+export type HarmonicInputs = {
+  readonly amplitudes: Signal;
+  readonly harmonicDistribution: Signal;
+  readonly f0Hz: Signal;
+};
+
+export function harmonic(opts: HarmonicNodeOptions): Node<HarmonicInputs, Float64Array> {
+  return seq(harmonicControlsOf('harmonic', opts), harmonicSignalOf('harmonic', opts, HARMONIC_NODE_KEYS)) as Node<HarmonicInputs, Float64Array>;
 }
 
 export interface FilteredNoiseNodeOptions extends FilteredNoiseOptions {
@@ -187,8 +194,8 @@ function noiseSignalOf(fn: string, options: FilteredNoiseOptions, keys: readonly
  * DDSP's `FilteredNoise` processor: raw magnitudes [F, B] → audio.
  * @example filteredNoise({ nSamples: 64000, windowSize: 257 })
  */
-export function filteredNoise(opts: FilteredNoiseNodeOptions): Node {
-  return seq(noiseControlsOf('filteredNoise', opts), noiseSignalOf('filteredNoise', opts, NOISE_NODE_KEYS));
+export function filteredNoise(opts: FilteredNoiseNodeOptions): Node<Signal, Float64Array> {
+  return seq(noiseControlsOf('filteredNoise', opts), noiseSignalOf('filteredNoise', opts, NOISE_NODE_KEYS)) as Node<Signal, Float64Array>;
 }
 
 export interface WavetableNodeOptions extends WavetableSynthOptions {
