@@ -6,6 +6,7 @@
 import { frames } from '../src/core/frames.ts';
 import { harmonicNoiseVoice } from '../src/realtime/voice.ts';
 import { filteredNoise, harmonicSynth } from '../src/synths/index.ts';
+import { reverb } from '../src/effects/reverb.ts';
 import { compare, printTable, type Row } from './harness.ts';
 
 export function benchRealtime(): Row[] {
@@ -41,8 +42,33 @@ export function benchRealtime(): Row[] {
     },
     baselineName: 'one-shot harmonicSynth + filteredNoise',
   });
-  printTable('realtime', [row]);
-  const perBlock = row.oursMs / blocks;
-  console.log(`\nvoice: ${(perBlock * 1000).toFixed(1)} µs per 128-sample block (${((128 / sr) * 1000).toFixed(2)} ms of audio) — real-time factor ${((128 / sr) * 1000 / perBlock).toFixed(0)}× on one core`);
-  return [row];
+  // With a 1-s reverb (48000 taps), partitioned: the same against one-shot synths + effects.reverb.
+  const ir = Float64Array.from({ length: sr }, (_, i) => 0.2 * Math.exp(-i / 8000) * Math.sin(i * 1.7));
+  const withReverb = () => {
+    voice = harmonicNoiseVoice({ sampleRate: sr, hop, nHarmonics: K, nBands: B, capacity: F, reverbIr: ir });
+    voice.push(A, D, f0, N);
+    let s = 0;
+    for (let b = 0; b < blocks; b++) {
+      voice.render(out);
+      s += out[0];
+    }
+    return s;
+  };
+  const row2 = compare({
+    name: `voice + 1-s reverb (48000 taps): 1 s at 48 kHz in ${blocks} blocks of 128`,
+    ours: withReverb,
+    baseline: () => {
+      const nSamples = (F - 1) * hop;
+      const h = harmonicSynth(A, frames(D, F, K), f0, { nSamples, sampleRate: sr, addEndpoint: false }).audio;
+      const n = filteredNoise(frames(N.subarray(0, (F - 1) * B), F - 1, B), { nSamples, windowSize: 0 });
+      return reverb(n.map((v, i) => v + h[i]), ir);
+    },
+    baselineName: 'one-shot synths + effects.reverb',
+  });
+  printTable('realtime', [row, row2]);
+  for (const [r, what] of [[row, 'voice'], [row2, 'voice + 1-s reverb']] as const) {
+    const perBlock = r.oursMs / blocks;
+    console.log(`${what}: ${(perBlock * 1000).toFixed(1)} µs per 128-sample block (${((128 / sr) * 1000).toFixed(2)} ms of audio) — real-time factor ${((128 / sr) * 1000 / perBlock).toFixed(0)}× on one core`);
+  }
+  return [row, row2];
 }

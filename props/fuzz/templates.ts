@@ -214,7 +214,7 @@ pair('effects.parametricEq', (r) => [sig('audio', r, 32), record('bands', bands(
 
 // ---- realtime ----------------------------------------------------------------------------
 add('realtime.harmonicNoiseVoice', () => [opts([positive('sampleRate', 16000), size('hop', 16), size('nHarmonics', 3), size('nBands', 5), int('windowSize', 0),
-  choice('ampResample', 'linear'), int('seed', 1), size('capacity', 8)].map((k) => ({ ...k, optional: !['sampleRate', 'hop', 'nHarmonics', 'nBands'].includes(k.name) })), false)], {
+  choice('ampResample', 'linear'), int('seed', 1), size('capacity', 8), fixedSig('reverbIr', Float64Array.of(0, 0.5, 0.25))].map((k) => ({ ...k, optional: !['sampleRate', 'hop', 'nHarmonics', 'nBands'].includes(k.name) })), false)], {
   call: (f, v) => {
     const voice = f(...v) as { push: (...a: unknown[]) => number; render: (o: Float64Array) => number };
     const K = (v[0] as { nHarmonics: number }).nHarmonics;

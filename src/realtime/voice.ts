@@ -11,12 +11,15 @@
  * to rounding (test/realtime). Rendering interval j needs frame j+1, so output lags the controls
  * by one hop. The noise filter is applied directly (each input sample through its own frame's
  * L-tap FIR, L = 2(B − 1)), so any hop works with any block size (128-sample render quanta).
+ * With `reverbIr`, DDSP's reverb follows (realtime/reverb.ts: partitioned, no latency), and the
+ * stream equals effects.reverb of the one-shot sum.
  */
 import { checkInteger, checkOneOf, checkPositive, checkSize, fail, readOptions } from '../core/errors.ts';
 import { cosTable, zeroPhaseIr } from '../spectral/firCore.ts';
 import { firLayout } from '../spectral/firDesign.ts';
 import { isPowerOfTwo } from '../spectral/fftCore.ts';
 import { crossfade, harmonicsBelow, wrapPhase, type AmpResample } from '../synths/intervals.ts';
+import { reverbStream } from './reverb.ts';
 
 export interface VoiceOptions {
   sampleRate: number;
@@ -34,6 +37,11 @@ export interface VoiceOptions {
   seed?: number;
   /** Frames the queue holds. Default 256. */
   capacity?: number;
+  /**
+   * A reverb IR (DDSP's reverb: y = x + x ⊛ ir with ir[0] ignored), applied to the voice's output
+   * with no latency (a partitioned convolution). Default: none.
+   */
+  reverbIr?: Float64Array;
 }
 
 export interface Voice {
@@ -55,7 +63,7 @@ export interface Voice {
   render(out: Float32Array | Float64Array, offset?: number, length?: number): number;
 }
 
-const VOICE_KEYS = ['sampleRate', 'hop', 'nHarmonics', 'nBands', 'windowSize', 'ampResample', 'seed', 'capacity'];
+const VOICE_KEYS = ['sampleRate', 'hop', 'nHarmonics', 'nBands', 'windowSize', 'ampResample', 'seed', 'capacity', 'reverbIr'];
 
 /**
  * @example
@@ -66,7 +74,7 @@ const VOICE_KEYS = ['sampleRate', 'hop', 'nHarmonics', 'nBands', 'windowSize', '
 export function harmonicNoiseVoice(opts: VoiceOptions): Voice {
   const fn = 'harmonicNoiseVoice';
   if (opts === undefined) fail(fn, 'opts { sampleRate, hop, nHarmonics, nBands } is required');
-  const { sampleRate, hop, nHarmonics: K, nBands: B, windowSize = 0, ampResample = 'window', seed = 0, capacity = 256 } = readOptions(fn, opts, VOICE_KEYS);
+  const { sampleRate, hop, nHarmonics: K, nBands: B, windowSize = 0, ampResample = 'window', seed = 0, capacity = 256, reverbIr } = readOptions(fn, opts, VOICE_KEYS);
   checkPositive(fn, 'opts.sampleRate', sampleRate);
   checkSize(fn, 'opts.hop', hop, 1);
   checkSize(fn, 'opts.nHarmonics', K, 1);
@@ -78,6 +86,11 @@ export function harmonicNoiseVoice(opts: VoiceOptions): Voice {
   checkInteger(fn, 'opts.seed', seed, -(2 ** 53));
   checkSize(fn, 'opts.capacity', capacity, 2);
   if (capacity > 65536) fail(fn, `opts.capacity must be at most 65536 (got ${capacity})`);
+  if (reverbIr !== undefined) {
+    if (!(reverbIr instanceof Float64Array) || reverbIr.length < 1 || reverbIr.length > 2 ** 22) fail(fn, 'opts.reverbIr must be a Float64Array of 1 to 2^22 taps');
+    for (let i = 0; i < reverbIr.length; i++) if (!Number.isFinite(reverbIr[i])) fail(fn, `opts.reverbIr[${i}] is ${reverbIr[i]}; expected finite taps`);
+  }
+  const rev = reverbIr ? reverbStream(reverbIr) : null;
 
   const alpha = crossfade(hop, ampResample);
   const nyq = sampleRate / 2;
@@ -213,7 +226,7 @@ export function harmonicNoiseVoice(opts: VoiceOptions): Voice {
           }
           y += acc;
         }
-        out[offset + done] = y;
+        out[offset + done] = rev ? rev.next(y) : y;
       }
       if (t === hop) {
         t = 0;

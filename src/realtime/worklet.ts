@@ -14,7 +14,8 @@
  * noise [n·B]). With a trained decoder (processorOptions.decoder: { preset, params }, as training
  * returns them), send features instead — { type: 'features', f0Hz, loudnessDb } at the preset's frame
  * rate — and the processor decodes them frame by frame (realtime.decoderStepper, GRU state carried)
- * into the voice; nHarmonics, nBands and hop then come from the preset. The processor answers
+ * into the voice; nHarmonics, nBands, hop and (when the preset has one) the reverb IR then come from
+ * the preset and parameters. `reverbIr` adds DDSP's reverb to a voice without a decoder. The processor answers
  * { type: 'pushed', taken, queued } to each message and { type: 'error', message } to a bad one; it
  * outputs silence while no frames are queued.
  */
@@ -64,8 +65,10 @@ if (typeof scope.AudioWorkletProcessor === 'function' && typeof scope.registerPr
       super();
       const { frames, decoder, features, ...voiceOptions } = options?.processorOptions ?? ({} as WorkletProcessorOptions);
       this.decoder = decoder ? decoderStepper(decoder.preset, decoder.params) : null;
+      // A trained model's reverb IR comes with its parameters (params.reverb.ir) when its preset has one.
+      const trainedIr = decoder && decoder.preset.reverbLength > 0 ? (decoder.params as { reverb?: { ir?: Float64Array } })?.reverb?.ir : undefined;
       const fromPreset = decoder
-        ? { hop: scope.sampleRate / decoder.preset.frameRate, nHarmonics: this.decoder?.nHarmonics, nBands: this.decoder?.nBands, windowSize: decoder.preset.noiseWindowSize }
+        ? { hop: scope.sampleRate / decoder.preset.frameRate, nHarmonics: this.decoder?.nHarmonics, nBands: this.decoder?.nBands, windowSize: decoder.preset.noiseWindowSize, ...(trainedIr ? { reverbIr: trainedIr } : {}) }
         : {};
       this.voice = harmonicNoiseVoice({ capacity: 4096, ...voiceOptions, ...fromPreset, sampleRate: scope.sampleRate } as VoiceOptions);
       if (frames) this.voice.push(frames.amplitude, frames.distribution, frames.f0Hz, frames.noise);

@@ -6,7 +6,7 @@
  * The results go to window.__ddsp for the test to read.
  */
 import ndarray from 'ndarray';
-import { checkVjp, core, frames, io, named, nn, synths } from '../../src/index.ts';
+import { checkVjp, core, effects, frames, io, named, nn, synths } from '../../src/index.ts';
 
 const SR = 16000;
 const HOP = 64;
@@ -36,7 +36,9 @@ async function run() {
   // 1. A note, one shot.
   const harm = synths.harmonicSynth(c.A, frames(c.D, F, K), c.f0, { nSamples, sampleRate: SR, addEndpoint: false }).audio;
   const noise = synths.filteredNoise(frames(c.N.slice(0, (F - 1) * B), F - 1, B), { nSamples, windowSize: 0, delayCompensation: 0, seed: 3 });
-  const oneShot = harm.map((v, i) => v + noise[i]);
+  // With DDSP's reverb: a 0.25-s decaying IR.
+  const ir = Float64Array.from({ length: 4000 }, (_, i) => 0.3 * Math.exp(-i / 800) * Math.sin(i * 2.1));
+  const oneShot = effects.reverb(harm.map((v, i) => v + noise[i]), ir);
   out.peak = oneShot.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   // 2. A gradient, checked against finite differences (the harmonic synth's VJP w.r.t. amplitude).
   const small = { nSamples: 320, sampleRate: SR };
@@ -54,7 +56,7 @@ async function run() {
   const node = new AudioWorkletNode(ctx, NAME, {
     numberOfInputs: 0,
     outputChannelCount: [1],
-    processorOptions: { hop: HOP, nHarmonics: K, nBands: B, seed: 3, ampResample: 'window', frames: { amplitude: c.A, distribution: c.D, f0Hz: c.f0, noise: c.N } },
+    processorOptions: { hop: HOP, nHarmonics: K, nBands: B, seed: 3, ampResample: 'window', reverbIr: ir, frames: { amplitude: c.A, distribution: c.D, f0Hz: c.f0, noise: c.N } },
   });
   node.connect(ctx.destination);
   const t0 = performance.now();

@@ -78,3 +78,32 @@ describe('harmonicNoiseVoice', () => {
     expect(() => v.render(new Float64Array(4), 2, 3)).toThrow('harmonicNoiseVoice.render: offset 2 and length 3 must lie within out (4 samples)');
   });
 });
+
+describe('harmonicNoiseVoice with reverb', () => {
+  for (const [irLength, hop] of [[1, 64], [100, 64], [1000, 192], [5000, 100]] as const) {
+    it(`equals effects.reverb of the one-shot render (IR ${irLength} taps, hop ${hop})`, async () => {
+      const { reverb } = await import('../../src/effects/reverb.ts');
+      const sr = 16000;
+      const F = 60;
+      const K = 12;
+      const B = 17;
+      const c = controls(F, K, B, sr);
+      const ir = Float64Array.from({ length: irLength }, (_, i) => (i === 0 ? 0.7 : 0.5 * Math.exp(-i / (irLength / 4 + 1)) * Math.sin(i * 1.3)));
+      const dry = oneShot(c, F, K, B, hop, sr, 'window', 2);
+      const ref = reverb(dry, ir);
+      const v = harmonicNoiseVoice({ sampleRate: sr, hop, nHarmonics: K, nBands: B, seed: 2, capacity: F, reverbIr: ir });
+      v.push(c.A, c.D, c.f0, c.N);
+      const out = new Float64Array(ref.length);
+      let done = 0;
+      while (done < out.length) done += v.render(out, done, Math.min(128, out.length - done)) || out.length;
+      let err = 0;
+      let peak = 0;
+      for (let i = 0; i < ref.length; i++) {
+        err = Math.max(err, Math.abs(out[i] - ref[i]));
+        peak = Math.max(peak, Math.abs(ref[i] - dry[i]));
+      }
+      if (irLength > 1) expect(peak).toBeGreaterThan(0.01);
+      expect(err).toBeLessThan(1e-12);
+    });
+  }
+});
