@@ -10,6 +10,7 @@ import { readFileSync as readFileSyncFn } from 'node:fs';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
 import * as nodeApi from '../../src/node/index.ts';
+import { FakeAudioBuffer } from '../../test/fakeAudioBuffer.ts';
 import { createTask as createTaskFn } from '../../src/train/autoencoderTask.ts';
 import type { Rng } from '../../src/check/rng.ts';
 import type { Node } from '../../src/graph/node.ts';
@@ -252,26 +253,11 @@ const wavBytes = () => ddsp.io.encodeWav(Float64Array.of(0.1, -0.2, 0.3, 0), 160
 add('io.decodeWav', () => [fixed('bytes', wavBytes()), ], {});
 templates['io.decodeWav'].args = () => [{ name: 'bytes', kind: 'record', value: wavBytes() }];
 add('io.encodeWav', (r) => [sig('channels', r, 16), size('sampleRate', 16000), opts([choice('format', 'pcm16')])]);
-class FuzzAudioBuffer {
-  length: number;
-  numberOfChannels: number;
-  sampleRate: number;
-  data: Float32Array[];
-  constructor(init: { length: number; numberOfChannels: number; sampleRate: number }) {
-    this.length = init.length;
-    this.numberOfChannels = init.numberOfChannels;
-    this.sampleRate = init.sampleRate;
-    this.data = Array.from({ length: init.numberOfChannels }, () => new Float32Array(init.length));
-  }
-  getChannelData(c: number): Float32Array {
-    return this.data[c];
-  }
-}
-const makeBuffer = (init: { length: number; numberOfChannels: number; sampleRate: number }) => new FuzzAudioBuffer(init);
+const makeBuffer = (init: { length: number; numberOfChannels: number; sampleRate: number }) => new FakeAudioBuffer(init);
 add('io.toAudioBuffer', (r) => [sig('channels', r, 16), positive('sampleRate', 16000), opts([fn('create', makeBuffer)], false)], {
   call: (f, v) => {
-    const b = f(...v) as FuzzAudioBuffer;
-    return b.data[0] ? Float64Array.from(b.data[0]) : b;
+    const b = f(...v) as FakeAudioBuffer;
+    return Float64Array.from(b.getChannelData(0));
   },
 });
 add('io.fromAudioBuffer', () => [record('buffer', Object.assign(makeBuffer({ length: 8, numberOfChannels: 2, sampleRate: 8000 })))], {

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromAudioBuffer, toAudioBuffer } from '../../src/io/webAudio.ts';
+import { FakeAudioBuffer } from '../fakeAudioBuffer.ts';
 
-/** A stand-in for the browser's AudioBuffer: Float32 channel storage behind getChannelData. */
-class FakeAudioBuffer {
-  readonly length: number;
-  readonly numberOfChannels: number;
-  readonly sampleRate: number;
-  private readonly data: Float32Array[];
-  constructor(init: { length: number; numberOfChannels: number; sampleRate: number }) {
-    Object.assign(this, init);
-    this.length = init.length;
-    this.numberOfChannels = init.numberOfChannels;
-    this.sampleRate = init.sampleRate;
-    this.data = Array.from({ length: init.numberOfChannels }, () => new Float32Array(init.length));
-  }
-  getChannelData(c: number): Float32Array {
-    return this.data[c];
-  }
-}
 const create = (init: { length: number; numberOfChannels: number; sampleRate: number }) => new FakeAudioBuffer(init);
 
 describe('Web Audio interop', () => {
