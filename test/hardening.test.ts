@@ -39,11 +39,9 @@ describe('1. modDelayVjp at delay exactly 0', () => {
 });
 
 describe('2. no hangs', () => {
-  it('lossCurveSvg rejects a non-finite loss instead of adding ticks forever', () => {
-    rejects(() => io.lossCurveSvg(Float64Array.of(1, Infinity)), 'lossCurveSvg', 'losses[1] is Infinity');
-  });
-  it('lossCurveSvg draws 300,000 losses without overflowing the stack', () => {
-    const svg = io.lossCurveSvg(new Float64Array(300000).fill(0.5));
+  it('linePlotSvg rejects a non-finite loss and draws 300,000 points without overflowing the stack', () => {
+    rejects(() => io.linePlotSvg([{ name: 'loss', y: Float64Array.of(1, Infinity) }]), 'linePlotSvg', 'point 1 is (1, Infinity)');
+    const svg = io.linePlotSvg([{ name: 'loss', y: new Float64Array(300000).fill(0.5) }], { yLog: true });
     expect(svg.startsWith('<svg')).toBe(true);
   });
   it('yin rejects an fMin its frames cannot resolve, at once', () => {
@@ -107,9 +105,6 @@ describe('4. inputs that were never checked', () => {
   });
   it('toMono rejects channels of unequal length (no NaN tail)', () => {
     rejects(() => io.toMono([new Float64Array(4), new Float64Array(3)]), 'toMono', 'same length');
-  });
-  it('spectrogramImage rejects gap NaN', () => {
-    rejects(() => io.spectrogramImage([frames(new Float64Array(6), 2, 3)], { gap: NaN }), 'spectrogramImage', 'opts.gap');
   });
   it('rbjBiquad rejects q = 5e-324 (a2 would be NaN)', () => {
     rejects(() => effects.rbjBiquad('peaking', f64(1000), f64(5e-324), f64(3)), 'rbjBiquad', 'q[0]');

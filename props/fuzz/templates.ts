@@ -267,14 +267,12 @@ add('io.toMono', (r) => [fixed('channels', [sig('a', r, 8).value, sig('b', r, 8)
 add('node.readWav', () => [str('path', '/nonexistent/ddsp-fuzz.wav')], { call: async (f, v) => { try { return await f(...v); } catch (e) { if ((e as Error).message.includes('cannot read')) return null; throw e; } } });
 add('node.writeWav', (r) => [fixed('path', `${process.env.TMPDIR ?? '/tmp'}/ddsp-fuzz/out.wav`), sig('channels', r, 16), size('sampleRate', 16000), opts([choice('format', 'float32')])]);
 add('io.encodePng', () => [record('rgb', new Uint8Array(2 * 3 * 3).fill(100)), size('width', 2), size('height', 3)]);
-add('io.lossCurveSvg', (r) => [pos('losses', r, 50, 0.01, 10), opts([str('title', 'loss'), size('width', 640), size('height', 360)])], { arrayLike: ['losses'] });
 add('io.decodeAudio', () => [record('bytes', new Uint8Array(readFileSyncFn(new URL('../../test/fixtures/audio/flute-a4.ogg', import.meta.url))))]);
 add('io.sniffAudio', () => [record('bytes', new TextEncoder().encode('fLaC....'))], { total: true });
 add('io.spectrogramFigure', (r) => [fixed('panels', [{ title: 'a', audio: sig('a', r, 600).value }]), opts([positive('sampleRate', 16000), size('frameSize', 64), size('hop', 32), positive('rangeDb', 80),
   positive('maxHz', 4000), size('width', 300), size('panelHeight', 60), str('title', 't')])]);
 add('io.linePlotSvg', (r) => [fixed('series', [{ name: 'a', y: sig('y', r, 20).value }]), opts([str('title', 't'), str('xLabel', 'x'), str('yLabel', 'y'), bool('yLog', false), size('width', 300), size('height', 200)])]);
 add('node.svgToPng', () => [str('svg', '<svg xmlns="http://www.w3.org/2000/svg" width="20" height="10"><rect width="20" height="10" fill="red"/></svg>'), opts([positive('scale', 1)])]);
-add('io.spectrogramImage', (r) => [fixed('specs', [fr('a', r, 6, 5).value, fr('b', r, 6, 4).value]), opts([positive('rangeDb', 80), count('gap', 4)])]);
 
 // ---- train -------------------------------------------------------------------------------
 const grads = (r: Rng) => ({ w: sig('w', r, 4).value as Float64Array });
@@ -416,7 +414,17 @@ templates.valueAndGrad = {
   call: (f, v) => (f(v[0]) as (x: unknown, p: unknown) => unknown)(v[1], {}),
 };
 
+templates.vjp = {
+  args: (r) => [record('node', ddsp.seq(ddsp.nodes.softplus(), ddsp.nodes.cumsum())), sig('x', r, 8), { ...record('params', {}), optional: true }],
+  call: (f, v) => {
+    const [y, back] = f(...v) as [Float64Array, (g: Float64Array) => [Float64Array, unknown]];
+    return back(y.map(() => 1))[0];
+  },
+};
+
 for (const k of ['identity', 'param', 'lift', 'lift2', 'primitive', 'seq', 'chain', 'fanout', 'par', 'named', 'batch', 'stopGradient']) templates[k].anyName = true;
+templates.vjp.anyName = true;
+templates.vjp.dataArgs = ['x'];
 templates.valueAndGrad.anyName = true;
 templates.valueAndGrad.dataArgs = ['x'];
 templates.checkNodeVjp.anyName = true;

@@ -69,6 +69,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await node.writeWav('out/config-resynthesis.wav', r.audio, N);
   const { writeFile, mkdir } = await import('node:fs/promises');
   await mkdir('out', { recursive: true });
-  await writeFile('out/config-loss.svg', io.lossCurveSvg(r.losses, { title: 'spectral loss while learning the reverb IR' }));
+  await writeFile('out/config-loss.svg', io.linePlotSvg([{ name: 'loss', y: r.losses }], { title: 'Spectral loss while learning the reverb IR', xLabel: 'step', yLabel: 'loss', yLog: true }));
   console.log('wrote out/config-resynthesis.wav, out/config-loss.svg');
 }

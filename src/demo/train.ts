@@ -99,7 +99,7 @@ export async function main() {
   resynth.forEach((r, i) => joined.set(r, i * preset.nSamples));
   await node.writeWav('out/train-resynthesis.wav', joined, SR);
   await node.writeWav('out/train-heldback.wav', x.slice(cut), SR);
-  writeFileSync('out/train-loss.svg', io.lossCurveSvg(ls.length ? ls : Float64Array.of(1), { title: 'training loss (multi-scale spectral, batch 4)' }));
+  writeFileSync('out/train-loss.svg', io.linePlotSvg([{ name: 'loss', y: ls.length ? ls : Float64Array.of(1) }], { title: 'Training loss (multi-scale spectral, batch 4)', xLabel: 'step', yLabel: 'loss', yLog: true }));
   console.log(`wrote out/train-resynthesis.wav, out/train-heldback.wav, out/train-loss.svg; ${(performance.now() - t0) / 1000 | 0} s in all${result.resumedFrom ? ` (resumed from step ${result.resumedFrom})` : ''}`);
 }
 

@@ -5,9 +5,24 @@
  * {@link param}; every other node is a pure function of its input.
  */
 import { fail } from '../core/errors.ts';
-import type { Cotangent, Params, Tree } from '../core/tree.ts';
+import type { Cotangent, Leaf, Params, Tree } from '../core/tree.ts';
 
 export type Pullback = (gy: Cotangent) => readonly [gx: Cotangent, gp: Cotangent];
+
+/**
+ * The cotangent of a value of type T: the same structure with any part possibly absent (a zero).
+ * For a plain Tree it is Cotangent; for a known record, tuple or signal it keeps that shape — what
+ * {@link vjp} and valueAndGrad give back for a typed graph's input.
+ */
+export type CotangentOf<T> = Tree extends T
+  ? Cotangent
+  : T extends Leaf
+    ? T | undefined
+    : T extends readonly unknown[]
+      ? { readonly [K in keyof T]: CotangentOf<T[K]> } | undefined
+      : T extends object
+        ? { readonly [K in keyof T]?: CotangentOf<T[K]> } | undefined
+        : Cotangent;
 
 export interface Node<X extends Tree = Tree, Y extends Tree = Tree> {
   readonly name: string;

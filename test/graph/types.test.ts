@@ -4,7 +4,9 @@
  * step (expectTypeOf) and at run time.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { chain, fanout, filteredNoise, frames, harmonic, pick, seq, sum, type Node, type Tree } from '../../src/index.ts';
+import {
+  chain, fanout, filteredNoise, frames, harmonic, lift, nodes, pick, seq, sum, valueAndGrad, vjp, type Cotangent, type Frames, type Node, type Tree,
+} from '../../src/index.ts';
 
 describe('typed graphs', () => {
   const nSamples = 640;
@@ -27,6 +29,30 @@ describe('typed graphs', () => {
     expect(audio.length).toBe(nSamples);
     const [y] = model.vjp(inputs, {});
     expectTypeOf(y).toEqualTypeOf<Float64Array>();
+  });
+  it("vjp gives the input's cotangent with the input's shape", () => {
+    const [audio, pullback] = vjp(model, inputs, {});
+    expectTypeOf(audio).toEqualTypeOf<Float64Array>();
+    const [g] = pullback(new Float64Array(nSamples).fill(1e-3));
+    expectTypeOf(g).toEqualTypeOf<{ readonly harmonic?: Cotangent; readonly noise?: Cotangent } | undefined>();
+    expect(Object.keys(g ?? {}).sort()).toEqual(['harmonic', 'noise']);
+    // One level down, the harmonic node's own inputs.
+    const h = harmonic({ nSamples, sampleRate: 16000 });
+    const [, back] = vjp(h, inputs.harmonic, {});
+    const [gh] = back(new Float64Array(nSamples).fill(1e-3));
+    expectTypeOf(gh).toEqualTypeOf<{ readonly amplitudes?: Float64Array | Frames | undefined; readonly harmonicDistribution?: Float64Array | Frames | undefined; readonly f0Hz?: Float64Array | Frames | undefined } | undefined>();
+    expect(gh?.amplitudes).toBeInstanceOf(Float64Array);
+    expect(() => vjp({} as never, inputs, {})).toThrow('vjp: node must be a Node (got object)');
+  });
+  it('valueAndGrad of a typed loss gives gradInput typed by its input', () => {
+    const loss = seq(pick('a'), nodes.sumAll());
+    const r = valueAndGrad(loss)({ a: Float64Array.of(1, 2) }, {});
+    expectTypeOf(r.gradInput).toEqualTypeOf<{ readonly a?: Cotangent } | undefined>();
+    expect(Array.from((r.gradInput?.a ?? new Float64Array(0)) as Float64Array)).toEqual([1, 1]);
+    // An untyped loss keeps the plain Cotangent.
+    const untyped: Node = lift('id', (x: Tree) => x, (g: Tree) => g);
+    const ru = valueAndGrad(untyped)(Float64Array.of(3), {});
+    expectTypeOf(ru.gradInput).toEqualTypeOf<Cotangent>();
   });
   it('untyped nodes still compose (the variadic form), as before', () => {
     const nodes: Node[] = [pick('harmonic'), harmonic({ nSamples, sampleRate: 16000 })];
