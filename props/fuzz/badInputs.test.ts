@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
 import * as nodeApi from '../../src/node/index.ts';
+import * as gpuApi from '../../src/gpu/index.ts';
 import { runTemplate, runTiny, type CaseResult } from './harness.ts';
 import { exportAt, templates } from './templates.ts';
 
@@ -27,6 +28,7 @@ function exportedFunctions(): string[] {
   walk(ddsp as unknown as Record<string, unknown>, '', 0);
   walk(testingApi as unknown as Record<string, unknown>, 'testing', 1); // the `ddsp/testing` subpath
   walk(nodeApi as unknown as Record<string, unknown>, 'node', 1); // the `ddsp/node` subpath
+  walk(gpuApi as unknown as Record<string, unknown>, 'gpu', 1); // the `ddsp/gpu` subpath
   return out.sort();
 }
 

@@ -10,6 +10,7 @@ import { readFileSync as readFileSyncFn } from 'node:fs';
 import * as ddsp from '../../src/index.ts';
 import * as testingApi from '../../src/testing/index.ts';
 import * as nodeApi from '../../src/node/index.ts';
+import * as gpuApi from '../../src/gpu/index.ts';
 import { FakeAudioBuffer } from '../../test/fakeAudioBuffer.ts';
 import { createTask as createTaskFn } from '../../src/train/autoencoderTask.ts';
 import type { Rng } from '../../src/check/rng.ts';
@@ -25,8 +26,8 @@ type F = (...a: unknown[]) => unknown;
 /** The function at an export path. */
 export function exportAt(path: string): F {
   // `testing.x` is the ddsp/testing subpath, `node.x` ddsp/node; `nodes.x` (graph nodes) is in the main entry.
-  const sub = path.startsWith('testing.') ? 'testing' : path.startsWith('node.') ? 'node' : null;
-  let v: unknown = sub === 'testing' ? testingApi : sub === 'node' ? nodeApi : ddsp;
+  const sub = path.startsWith('testing.') ? 'testing' : path.startsWith('node.') ? 'node' : path.startsWith('gpu.') ? 'gpu' : null;
+  let v: unknown = sub === 'testing' ? testingApi : sub === 'node' ? nodeApi : sub === 'gpu' ? gpuApi : ddsp;
   for (const k of (sub ? path.slice(sub.length + 1) : path).split('.')) v = (v as Record<string, unknown>)[k];
   return v as F;
 }
@@ -595,5 +596,12 @@ add('realtime.decoderStepper', () => [record('preset', tinyPreset), record('para
   call: (f, v) => {
     const s = f(...v) as { step: (f0: number, ld: number) => { distribution: Float64Array } };
     return s.step(220, -20).distribution;
+  },
+});
+
+add('gpu.gpuBackend', () => [opts([choice('mode', 'cpu'), bool('quiet', true)])], {
+  call: async (f, v) => {
+    const g = (await f(...v)) as { harmonicSynth: (...a: unknown[]) => Promise<Float32Array> };
+    return Float64Array.from(await g.harmonicSynth(Float64Array.of(0.5, 0.5), ddsp.frames(Float64Array.of(0.5, 0.5, 0.5, 0.5), 2, 2), Float64Array.of(220, 220), { nSamples: 64 }));
   },
 });

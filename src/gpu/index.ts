@@ -1,0 +1,146 @@
+/**
+ * `ddsp/gpu`: gpu.js kernels for the hot loops, beside the CPU reference (the rest of the package).
+ * gpu.js is an optional dependency: install it to use this subpath. The backend is picked once:
+ * WebGPU where `navigator.gpu` gives an adapter (Deno, browsers), WebGL in a browser without one,
+ * otherwise gpu.js's CPU mode (Node and Bun: headless-gl needs an X server and a native build) —
+ * `describe` says which, in one line. Kernels compute in float32; what they share with the CPU path
+ * in float64 (the phase accumulation) is done on the CPU first.
+ *
+ * First kernel: the harmonic synthesizer's forward pass (harmonicSynth's semantics and options).
+ */
+import { checkBoolean, checkPositive, fail, readOptions } from '../core/errors.ts';
+import { readLayout, type Signal } from '../core/frames.ts';
+import { HARMONIC_KEYS, type HarmonicSynthOptions } from '../synths/harmonic.ts';
+import { crossfade, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
+
+export type GpuMode = 'auto' | 'webgpu' | 'webgl' | 'cpu';
+
+export interface GpuBackend {
+  /** The gpu.js mode that runs: 'webgpu', 'webgl2', 'webgl' or 'cpu'. */
+  readonly mode: string;
+  /** One line saying which backend runs (and why, for a fallback). */
+  readonly describe: string;
+  /**
+   * harmonicSynth on the GPU: the same inputs and options, float32 audio out. The phase (a running
+   * sum over every sample) is accumulated in float64 on the CPU and wrapped to [0, 2π) before upload.
+   */
+  harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, opts: HarmonicSynthOptions): Promise<Float32Array>;
+}
+
+interface GpuJs {
+  mode: string;
+  createKernel(fn: (...a: never[]) => number, settings: Record<string, unknown>): ((...a: unknown[]) => unknown) & { setOutput(o: number[]): void; setConstants(c: Record<string, number>): void };
+}
+
+async function loadGpuJs(fn: string): Promise<new (o: { mode?: string }) => GpuJs> {
+  try {
+    const m = (await import('gpu.js')) as unknown as { GPU: new (o: { mode?: string }) => GpuJs };
+    return m.GPU;
+  } catch (e) {
+    return fail(fn, `ddsp/gpu needs the gpu.js package (an optional dependency): npm install gpu.js (${(e as Error).message})`);
+  }
+}
+
+/** The mode to use and why. */
+async function detect(wanted: GpuMode): Promise<{ mode: string; why: string }> {
+  const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
+  if (wanted === 'cpu') return { mode: 'cpu', why: 'asked for' };
+  if (wanted === 'webgpu' || wanted === 'auto') {
+    const adapter = nav?.gpu ? await nav.gpu.requestAdapter().catch(() => null) : null;
+    if (adapter) {
+      const info = (adapter as { info?: { description?: string; device?: string; isFallbackAdapter?: boolean } }).info;
+      const name = info?.description || info?.device || 'an adapter';
+      return { mode: 'webgpu', why: `navigator.gpu gave ${name}${info?.isFallbackAdapter ? ' (a software fallback, not a GPU)' : ''}` };
+    }
+    if (wanted === 'webgpu') return { mode: '', why: 'no WebGPU adapter (navigator.gpu is missing or gave none)' };
+  }
+  if ((wanted === 'webgl' || wanted === 'auto') && typeof (globalThis as { document?: unknown }).document !== 'undefined') {
+    return { mode: 'gpu', why: 'a browser without WebGPU: WebGL' };
+  }
+  if (wanted === 'webgl') return { mode: '', why: 'WebGL needs a browser here (headless-gl is not set up)' };
+  return { mode: 'cpu', why: 'no GPU API in this runtime (WebGPU: Deno or a browser; WebGL: a browser)' };
+}
+
+const fnName = 'gpuBackend';
+
+/**
+ * @example
+ *   const gpu = await gpuBackend();            // console: "ddsp/gpu: webgpu (navigator.gpu gave …)"
+ *   const audio = await gpu.harmonicSynth(amp, dist, f0, { nSamples: 64000 });
+ */
+export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {}): Promise<GpuBackend> {
+  const { mode: wanted = 'auto', quiet = false } = readOptions(fnName, opts, ['mode', 'quiet']);
+  if (!['auto', 'webgpu', 'webgl', 'cpu'].includes(wanted)) fail(fnName, `opts.mode must be one of 'auto', 'webgpu', 'webgl', 'cpu' (got ${String(wanted)})`);
+  checkBoolean(fnName, 'opts.quiet', quiet);
+  const GPU = await loadGpuJs(fnName);
+  const d = await detect(wanted);
+  if (d.mode === '') fail(fnName, `opts.mode '${wanted}' is not available: ${d.why}`);
+  const gpu = new GPU({ mode: d.mode });
+  const describe = `ddsp/gpu: ${gpu.mode} (${d.why})`;
+  if (!quiet) console.log(describe);
+  const kernels = new Map<string, ReturnType<GpuJs['createKernel']>>();
+
+  async function harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions): Promise<Float32Array> {
+    const fn = 'gpu.harmonicSynth';
+    if (o === undefined) fail(fn, 'opts.nSamples is required');
+    const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase = 0 } = readOptions(fn, o, HARMONIC_KEYS);
+    checkPositive(fn, 'opts.sampleRate', sampleRate);
+    const A = readLayout(fn, 'amplitude', amplitude);
+    const D = readLayout(fn, 'distribution', distribution);
+    const F0 = readLayout(fn, 'f0Hz', f0Hz);
+    const F = D.n;
+    const K = D.c;
+    if (A.n !== F || F0.n !== F || A.c !== 1 || F0.c !== 1) fail(fn, `amplitude [F], distribution [F, K] and f0Hz [F] must have the same frames (got ${A.n}, ${F}, ${F0.n})`);
+    const { nIntervals, hop } = intervalPlan(fn, F, nSamples, addEndpoint);
+    const alpha = crossfade(hop, ampResample);
+    // CPU, float64: the wrapped phase and each sample's count of harmonics below Nyquist.
+    const f0 = F0.data;
+    const phase = new Float32Array(nSamples);
+    const below = new Float32Array(nSamples);
+    const w = (2 * Math.PI) / sampleRate;
+    let phi = wrapPhase(initialPhase);
+    for (let j = 0, n = 0; j < nIntervals; j++) {
+      const fa = f0[j < F ? j : F - 1];
+      const fd = f0[j + 1 < F ? j + 1 : F - 1] - fa;
+      for (let t = 0; t < hop; t++, n++) {
+        const f = fa + (t / hop) * fd;
+        phi = wrapPhase(phi + w * f);
+        phase[n] = phi;
+        below[n] = harmonicsBelow(f, sampleRate / 2, K);
+      }
+    }
+    // Harmonic amplitudes H = A·D per frame, the last repeated for the interval after it.
+    const H = new Float32Array((nIntervals + 1) * K);
+    for (let j = 0; j <= nIntervals; j++) {
+      const src = j < F ? j : F - 1;
+      for (let k = 0; k < K; k++) H[j * K + k] = A.data[src] * D.data[src * K + k];
+    }
+    const key = `${K}:${hop}:${nSamples}`;
+    let kernel = kernels.get(key);
+    if (kernel === undefined) {
+      kernel = gpu.createKernel(function (this: { thread: { x: number }; constants: { K: number; hop: number } }, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array) {
+        const n = this.thread.x;
+        const j = Math.floor(n / this.constants.hop);
+        const t = n - j * this.constants.hop;
+        const a = al[t];
+        const p = ph[n];
+        const mm = m[n];
+        let acc = 0;
+        for (let k = 0; k < this.constants.K; k++) {
+          if (k < mm) {
+            const h0 = h[j * this.constants.K + k];
+            acc += (h0 + a * (h[(j + 1) * this.constants.K + k] - h0)) * Math.sin((k + 1) * p);
+          }
+        }
+        return acc;
+      } as never, { constants: { K, hop }, output: [nSamples] });
+      if (kernels.size > 16) kernels.clear();
+      kernels.set(key, kernel);
+    }
+    let y = kernel(phase, below, H, Float32Array.from(alpha));
+    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
+    return y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth };
+}

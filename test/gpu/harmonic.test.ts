@@ -1,0 +1,44 @@
+/**
+ * ddsp/gpu's harmonic synth against the CPU reference (synths.harmonicSynth, float64). On Deno the
+ * kernel runs on gpu.js's WebGPU backend when navigator.gpu gives an adapter (in CI: Mesa's software
+ * Vulkan, lavapipe — correctness, not speed); elsewhere on gpu.js's CPU mode, which runs the same
+ * kernel code. The bound is float32's: the kernel takes sin((k+1)·φ) of a float32 phase.
+ */
+import { describe, expect, it } from 'vitest';
+import { frames } from '../../src/core/frames.ts';
+import { gpuBackend } from '../../src/gpu/index.ts';
+import { harmonicSynth } from '../../src/synths/harmonic.ts';
+
+describe('ddsp/gpu harmonicSynth', () => {
+  it('equals the CPU synth to float32 accuracy, for both amplitude upsamplings', async () => {
+    const gpu = await gpuBackend({ quiet: true });
+    expect(['webgpu', 'webgl', 'webgl2', 'cpu']).toContain(gpu.mode);
+    console.log(gpu.describe);
+    const F = 50;
+    const K = 40;
+    const sr = 16000;
+    const f0 = Float64Array.from({ length: F }, (_, j) => 150 + 300 * (j / (F - 1)) + 5 * Math.sin(j / 3));
+    const amp = Float64Array.from({ length: F }, (_, j) => 0.3 + 0.1 * Math.sin(j / 5));
+    const D = new Float64Array(F * K);
+    for (let j = 0; j < F; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += D[j * K + k] = 1 / (k + 1);
+      for (let k = 0; k < K; k++) D[j * K + k] /= s;
+    }
+    for (const ampResample of ['window', 'linear'] as const) {
+      const opts = { nSamples: F * 64, sampleRate: sr, ampResample };
+      const ref = harmonicSynth(amp, frames(D, F, K), f0, opts).audio;
+      const y = await gpu.harmonicSynth(amp, frames(D, F, K), f0, opts);
+      expect(y.length).toBe(ref.length);
+      let err = 0;
+      for (let i = 0; i < ref.length; i++) err = Math.max(err, Math.abs(y[i] - ref[i]));
+      // Harmonics up to 40·450 Hz cross Nyquist (8 kHz) during the glide: the mask is exercised.
+      expect(err).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+  it('names what is missing or wrong', async () => {
+    await expect(gpuBackend({ mode: 'nope' as never, quiet: true })).rejects.toThrow("gpuBackend: opts.mode must be one of 'auto', 'webgpu', 'webgl', 'cpu'");
+    const gpu = await gpuBackend({ mode: 'cpu', quiet: true });
+    await expect(gpu.harmonicSynth(Float64Array.of(1), frames(Float64Array.of(1, 1), 2, 1), Float64Array.of(440), { nSamples: 64 })).rejects.toThrow('gpu.harmonicSynth: amplitude [F], distribution [F, K] and f0Hz [F] must have the same frames');
+  });
+});
