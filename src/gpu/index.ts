@@ -6,12 +6,16 @@
  * `describe` says which, in one line. Kernels compute in float32; what they share with the CPU path
  * in float64 (the phase accumulation) is done on the CPU first.
  *
- * First kernel: the harmonic synthesizer's forward pass (harmonicSynth's semantics and options).
+ * Kernels so far: the harmonic synthesizer's forward pass and the filtered-noise FIR
+ * (frequencyFilter), each with the CPU function's semantics and options.
  */
 import { checkBoolean, checkPositive, fail, readOptions } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { HARMONIC_KEYS, type HarmonicSynthOptions } from '../synths/harmonic.ts';
 import { crossfade, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
+import { checkBlocks } from '../spectral/convolve.ts';
+import { firLayout, frequencyImpulseResponse } from '../spectral/firDesign.ts';
+import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
 
 export type GpuMode = 'auto' | 'webgpu' | 'webgl' | 'cpu';
 
@@ -25,6 +29,12 @@ export interface GpuBackend {
    * sum over every sample) is accumulated in float64 on the CPU and wrapped to [0, 2π) before upload.
    */
   harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, opts: HarmonicSynthOptions): Promise<Float32Array>;
+  /**
+   * frequencyFilter on the GPU (DDSP's time-varying FIR, 'same' padding): the IRs are designed on
+   * the CPU (frequencyImpulseResponse), the convolution — each input sample through its own
+   * block's IR — runs one output sample per GPU thread. Float32 audio out.
+   */
+  frequencyFilter(audio: Float64Array, magnitudes: Signal, opts?: FrequencyFilterOptions): Promise<Float32Array>;
 }
 
 interface GpuJs {
@@ -142,5 +152,44 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     return y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth };
+  async function frequencyFilter(audio: Float64Array, magnitudes: Signal, o: FrequencyFilterOptions = {}): Promise<Float32Array> {
+    const fn = 'gpu.frequencyFilter';
+    const { windowSize = 0, padding = 'same', delayCompensation } = readOptions(fn, o, ['windowSize', 'padding', 'delayCompensation']);
+    if (padding !== 'same') fail(fn, `only opts.padding 'same' runs on the GPU so far (got ${String(padding)})`);
+    const x = readLayout(fn, 'audio', audio).data;
+    const M = readLayout(fn, 'magnitudes', magnitudes);
+    const frames = M.shaped ? M.n : 1;
+    const bands = M.shaped ? M.c : M.n;
+    if (bands < 2) fail(fn, `magnitudes need at least 2 frequency bands (got ${bands})`);
+    const hop = checkBlocks(fn, x.length, frames);
+    const ir = frequencyImpulseResponse(magnitudes, { windowSize });
+    const L = M.shaped ? (ir as { shape: number[] }).shape[1] : (ir as Float64Array).length;
+    const irData = M.shaped ? (ir as { data: Float64Array }).data : (ir as Float64Array);
+    const start = delayCompensation ?? firLayout(bands, windowSize, fn).zeroLag;
+    if (!Number.isInteger(start) || start < 0) fail(fn, `opts.delayCompensation must be an integer >= 0 (got ${start})`);
+    const N = x.length;
+    const key = `fir:${N}:${L}:${hop}:${start}`;
+    let kernel = kernels.get(key);
+    if (kernel === undefined) {
+      kernel = gpu.createKernel(function (this: { thread: { x: number }; constants: { L: number; hop: number; start: number; N: number } }, xs: Float32Array, irs: Float32Array) {
+        const n = this.thread.x;
+        let acc = 0;
+        for (let i = 0; i < this.constants.L; i++) {
+          const m = n + this.constants.start - i;
+          if (m >= 0 && m < this.constants.N) {
+            const b = Math.floor(m / this.constants.hop);
+            acc += xs[m] * irs[b * this.constants.L + i];
+          }
+        }
+        return acc;
+      } as never, { constants: { L, hop, start, N }, output: [N] });
+      if (kernels.size > 16) kernels.clear();
+      kernels.set(key, kernel);
+    }
+    let y = kernel(Float32Array.from(x), Float32Array.from(irData));
+    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
+    return y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth, frequencyFilter };
 }

@@ -42,3 +42,28 @@ describe('ddsp/gpu harmonicSynth', () => {
     await expect(gpu.harmonicSynth(Float64Array.of(1), frames(Float64Array.of(1, 1), 2, 1), Float64Array.of(440), { nSamples: 64 })).rejects.toThrow('gpu.harmonicSynth: amplitude [F], distribution [F, K] and f0Hz [F] must have the same frames');
   });
 });
+
+describe('ddsp/gpu frequencyFilter', () => {
+  it('equals the CPU filter (DDSP frequency_filter, same padding) to float32 accuracy', async () => {
+    const { frequencyFilter } = await import('../../src/spectral/frequencyFilter.ts');
+    const { uniformNoise } = await import('../../src/synths/noise.ts');
+    const gpu = await gpuBackend({ quiet: true });
+    for (const [F, B, windowSize, delayCompensation] of [[40, 65, 0, undefined], [25, 33, 21, undefined], [40, 65, 0, 62]] as const) {
+      const N = F * 64;
+      const x = uniformNoise(N, 9).noise;
+      const mags = frames(Float64Array.from({ length: F * B }, (_, i) => 0.1 + 0.05 * Math.sin(i / 7)), F, B);
+      const o = delayCompensation === undefined ? { windowSize } : { windowSize, delayCompensation };
+      const ref = frequencyFilter(x, mags, o);
+      const y = await gpu.frequencyFilter(x, mags, o);
+      let err = 0;
+      let peak = 0;
+      for (let i = 0; i < N; i++) {
+        err = Math.max(err, Math.abs(y[i] - ref[i]));
+        peak = Math.max(peak, Math.abs(ref[i]));
+      }
+      expect(peak).toBeGreaterThan(0.05);
+      expect(err).toBeLessThan(1e-5);
+    }
+    await expect(gpu.frequencyFilter(new Float64Array(64), frames(new Float64Array(2), 1, 2), { padding: 'valid' })).rejects.toThrow("gpu.frequencyFilter: only opts.padding 'same' runs on the GPU so far");
+  }, 60_000);
+});
