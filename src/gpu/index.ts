@@ -6,8 +6,8 @@
  * `describe` says which, in one line. Kernels compute in float32; what they share with the CPU path
  * in float64 (the phase accumulation) is done on the CPU first.
  *
- * Kernels so far: the harmonic synthesizer's forward pass and the filtered-noise FIR
- * (frequencyFilter), each with the CPU function's semantics and options.
+ * Kernels so far: the harmonic synthesizer's forward pass, the filtered-noise FIR
+ * (frequencyFilter), each with the CPU function's semantics and options, and a matrix product.
  */
 import { checkBoolean, checkPositive, fail, readOptions } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
@@ -35,6 +35,11 @@ export interface GpuBackend {
    * block's IR — runs one output sample per GPU thread. Float32 audio out.
    */
   frequencyFilter(audio: Float64Array, magnitudes: Signal, opts?: FrequencyFilterOptions): Promise<Float32Array>;
+  /**
+   * C = A·B for row-major A [m, k] and B [k, n] (Float64Array or Float32Array), one output per GPU
+   * thread, float32 accumulation. The product the dense layers and the GRU are made of.
+   */
+  matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Promise<Float32Array>;
 }
 
 interface GpuJs {
@@ -191,5 +196,37 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     return y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, frequencyFilter };
+  async function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Promise<Float32Array> {
+    const fn = 'gpu.matmul';
+    for (const [name, v] of [['m', m], ['k', k], ['n', n]] as const) {
+      if (!Number.isInteger(v) || v < 1 || v > 2 ** 16) fail(fn, `${name} must be an integer in [1, 65536] (got ${v})`);
+    }
+    const isArr = (v: unknown) => v instanceof Float64Array || v instanceof Float32Array;
+    if (!isArr(a) || a.length !== m * k) fail(fn, `a must be a Float64Array or Float32Array of m·k = ${m * k} values`);
+    if (!isArr(b) || b.length !== k * n) fail(fn, `b must be a Float64Array or Float32Array of k·n = ${k * n} values`);
+    for (const [name, v] of [['a', a], ['b', b]] as const) {
+      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) fail(fn, `${name}[${i}] is ${v[i]}; expected finite values`);
+    }
+    const key = `mm:${m}:${k}:${n}`;
+    let kernel = kernels.get(key);
+    if (kernel === undefined) {
+      kernel = gpu.createKernel(function (this: { thread: { x: number; y: number }; constants: { K: number; N: number } }, A: Float32Array, B: Float32Array) {
+        let s = 0;
+        for (let i = 0; i < this.constants.K; i++) s += A[this.thread.y * this.constants.K + i] * B[i * this.constants.N + this.thread.x];
+        return s;
+      } as never, { constants: { K: k, N: n }, output: [n, m] });
+      if (kernels.size > 16) kernels.clear();
+      kernels.set(key, kernel);
+    }
+    let y = kernel(Float32Array.from(a), Float32Array.from(b));
+    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
+    // gpu.js gives a 2-D output as rows (Float32Arrays); flatten row-major.
+    const rows = y as ArrayLike<ArrayLike<number>> | Float32Array;
+    if (rows instanceof Float32Array) return rows;
+    const out = new Float32Array(m * n);
+    for (let r = 0; r < m; r++) out.set(rows[r] as ArrayLike<number>, r * n);
+    return out;
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth, frequencyFilter, matmul };
 }

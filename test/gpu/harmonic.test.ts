@@ -67,3 +67,21 @@ describe('ddsp/gpu frequencyFilter', () => {
     await expect(gpu.frequencyFilter(new Float64Array(64), frames(new Float64Array(2), 1, 2), { padding: 'valid' })).rejects.toThrow("gpu.frequencyFilter: only opts.padding 'same' runs on the GPU so far");
   }, 60_000);
 });
+
+describe('ddsp/gpu matmul', () => {
+  it('equals the CPU GEMM to float32 accuracy, for square and ragged shapes', async () => {
+    const { gemm } = await import('../../src/backends/cpu/gemm.ts');
+    const gpu = await gpuBackend({ quiet: true });
+    for (const [m, k, n] of [[1, 1, 1], [7, 13, 5], [64, 96, 33]] as const) {
+      const a = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.7));
+      const b = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.3));
+      const ref = new Float64Array(m * n);
+      gemm('N', 'N', m, n, k, a, 0, k, b, 0, n, 0, ref, 0, n);
+      const c = await gpu.matmul(a, b, m, k, n);
+      let err = 0;
+      for (let i = 0; i < m * n; i++) err = Math.max(err, Math.abs(c[i] - ref[i]));
+      expect(err).toBeLessThan(1e-5 * k);
+    }
+    await expect(gpu.matmul(new Float64Array(3), new Float64Array(2), 2, 2, 1)).rejects.toThrow('gpu.matmul: a must be a Float64Array or Float32Array of m·k = 4 values');
+  }, 60_000);
+});
