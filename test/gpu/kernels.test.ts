@@ -1,8 +1,8 @@
 /**
- * ddsp/gpu's harmonic synth against the CPU reference (synths.harmonicSynth, float64). On Deno the
+ * ddsp/gpu's kernels against the CPU reference (harmonicSynth, frequencyFilter, GEMM; float64). On Deno the
  * kernel runs on gpu.js's WebGPU backend when navigator.gpu gives an adapter (in CI: Mesa's software
  * Vulkan, lavapipe — correctness, not speed); elsewhere on gpu.js's CPU mode, which runs the same
- * kernel code. The bound is float32's: the kernel takes sin((k+1)·φ) of a float32 phase.
+ * kernel code. The bounds are float32's (the synth takes sin((k+1)·φ) of a float32 phase).
  */
 import { describe, expect, it } from 'vitest';
 import { frames } from '../../src/core/frames.ts';
