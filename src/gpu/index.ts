@@ -12,7 +12,7 @@
 import { checkBoolean, checkPositive, fail, readOptions } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { HARMONIC_KEYS, type HarmonicSynthOptions } from '../synths/harmonic.ts';
-import { crossfade, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
+import { crossfade, foldHarmonicCotangents, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
 import { checkBlocks } from '../spectral/convolve.ts';
 import { firLayout, frequencyImpulseResponse } from '../spectral/firDesign.ts';
 import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
@@ -35,6 +35,12 @@ export interface GpuBackend {
    * block's IR — runs one output sample per GPU thread. Float32 audio out.
    */
   frequencyFilter(audio: Float64Array, magnitudes: Signal, opts?: FrequencyFilterOptions): Promise<Float32Array>;
+  /**
+   * harmonicSynthVjp on the GPU: the per-frame sums (harmonic amplitudes' cotangents) and the
+   * per-sample phase cotangents run as two kernels; the reverse cumulative sum that turns phase into
+   * f0 cotangents, and the folding onto amplitude and distribution, stay in float64 on the CPU.
+   */
+  harmonicSynthVjp(gAudio: Float64Array, amplitude: Signal, distribution: Signal, f0Hz: Signal, opts: HarmonicSynthOptions): Promise<{ amplitude: Float64Array; distribution: Float64Array; f0Hz: Float64Array; initialPhase: number }>;
   /**
    * C = A·B for row-major A [m, k] and B [k, n] (Float64Array or Float32Array), one output per GPU
    * thread, float32 accumulation. The product the dense layers and the GRU are made of.
@@ -95,8 +101,8 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
   if (!quiet) console.log(describe);
   const kernels = new Map<string, ReturnType<GpuJs['createKernel']>>();
 
-  async function harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions): Promise<Float32Array> {
-    const fn = 'gpu.harmonicSynth';
+  /** Validated inputs and the CPU-side float64 preparation shared by the synth and its VJP. */
+  function prepareHarmonic(fn: string, amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions) {
     if (o === undefined) fail(fn, 'opts.nSamples is required');
     const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase = 0 } = readOptions(fn, o, HARMONIC_KEYS);
     checkPositive(fn, 'opts.sampleRate', sampleRate);
@@ -130,31 +136,101 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
       const src = j < F ? j : F - 1;
       for (let k = 0; k < K; k++) H[j * K + k] = A.data[src] * D.data[src * K + k];
     }
-    const key = `${K}:${hop}:${nSamples}`;
+    return { nSamples, w, A, D, F, K, nIntervals, hop, alpha: Float32Array.from(alpha), phase, below, H };
+  }
+
+  async function run(kernel: ReturnType<GpuJs['createKernel']>, ...args: unknown[]): Promise<Float32Array | ArrayLike<ArrayLike<number>>> {
+    let y = kernel(...args);
+    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
+    return y as Float32Array | ArrayLike<ArrayLike<number>>;
+  }
+
+  function cached(key: string, make: () => ReturnType<GpuJs['createKernel']>): ReturnType<GpuJs['createKernel']> {
     let kernel = kernels.get(key);
     if (kernel === undefined) {
-      kernel = gpu.createKernel(function (this: { thread: { x: number }; constants: { K: number; hop: number } }, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array) {
-        const n = this.thread.x;
-        const j = Math.floor(n / this.constants.hop);
-        const t = n - j * this.constants.hop;
-        const a = al[t];
-        const p = ph[n];
-        const mm = m[n];
-        let acc = 0;
-        for (let k = 0; k < this.constants.K; k++) {
-          if (k < mm) {
-            const h0 = h[j * this.constants.K + k];
-            acc += (h0 + a * (h[(j + 1) * this.constants.K + k] - h0)) * Math.sin((k + 1) * p);
-          }
-        }
-        return acc;
-      } as never, { constants: { K, hop }, output: [nSamples] });
+      kernel = make();
       if (kernels.size > 16) kernels.clear();
       kernels.set(key, kernel);
     }
-    let y = kernel(phase, below, H, Float32Array.from(alpha));
-    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
-    return y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
+    return kernel;
+  }
+
+  async function harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions): Promise<Float32Array> {
+    const p = prepareHarmonic('gpu.harmonicSynth', amplitude, distribution, f0Hz, o);
+    const { K, hop, nSamples } = p;
+    const kernel = cached(`synth:${K}:${hop}:${nSamples}`, () => gpu.createKernel(function (this: { thread: { x: number }; constants: { K: number; hop: number } }, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array) {
+      const n = this.thread.x;
+      const j = Math.floor(n / this.constants.hop);
+      const t = n - j * this.constants.hop;
+      const a = al[t];
+      const q = ph[n];
+      const mm = m[n];
+      let acc = 0;
+      for (let k = 0; k < this.constants.K; k++) {
+        if (k < mm) {
+          const h0 = h[j * this.constants.K + k];
+          acc += (h0 + a * (h[(j + 1) * this.constants.K + k] - h0)) * Math.sin((k + 1) * q);
+        }
+      }
+      return acc;
+    } as never, { constants: { K, hop }, output: [nSamples] }));
+    const y = await run(kernel, p.phase, p.below, p.H, p.alpha);
+    return y instanceof Float32Array ? y : Float32Array.from(y as unknown as ArrayLike<number>);
+  }
+
+  async function harmonicSynthVjp(gAudio: Float64Array, amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions) {
+    const fn = 'gpu.harmonicSynthVjp';
+    const p = prepareHarmonic(fn, amplitude, distribution, f0Hz, o);
+    const { K, hop, nSamples, nIntervals, F, A, D, w } = p;
+    const g = readLayout(fn, 'gAudio', gAudio).data;
+    if (g.length !== nSamples) fail(fn, `gAudio must have ${nSamples} samples (got ${g.length})`);
+    const gy = Float32Array.from(g);
+    // Cotangents of H[j, k] (j ≤ nIntervals): Σ over interval j of ȳ(1 − α)·sin((k+1)φ), plus over
+    // interval j − 1 of ȳ·α·sin((k+1)φ); harmonics at or above Nyquist contribute nothing.
+    const gHk = cached(`gH:${K}:${hop}:${nIntervals}`, () => gpu.createKernel(function (this: { thread: { x: number; y: number }; constants: { hop: number; nIntervals: number } }, yb: Float32Array, ph: Float32Array, m: Float32Array, al: Float32Array) {
+      const k = this.thread.x;
+      const j = this.thread.y;
+      let acc = 0;
+      for (let t = 0; t < this.constants.hop; t++) {
+        if (j < this.constants.nIntervals) {
+          const n = j * this.constants.hop + t;
+          if (k < m[n]) acc += yb[n] * (1 - al[t]) * Math.sin((k + 1) * ph[n]);
+        }
+        if (j >= 1) {
+          const n2 = (j - 1) * this.constants.hop + t;
+          if (k < m[n2]) acc += yb[n2] * al[t] * Math.sin((k + 1) * ph[n2]);
+        }
+      }
+      return acc;
+    } as never, { constants: { hop, nIntervals }, output: [K, nIntervals + 1] }));
+    // Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ).
+    const gPk = cached(`gP:${K}:${hop}:${nSamples}`, () => gpu.createKernel(function (this: { thread: { x: number }; constants: { K: number; hop: number } }, yb: Float32Array, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array) {
+      const n = this.thread.x;
+      const j = Math.floor(n / this.constants.hop);
+      const t = n - j * this.constants.hop;
+      const a = al[t];
+      const q = ph[n];
+      const mm = m[n];
+      let acc = 0;
+      for (let k = 0; k < this.constants.K; k++) {
+        if (k < mm) {
+          const h0 = h[j * this.constants.K + k];
+          acc += (k + 1) * (h0 + a * (h[(j + 1) * this.constants.K + k] - h0)) * Math.cos((k + 1) * q);
+        }
+      }
+      return yb[n] * acc;
+    } as never, { constants: { K, hop }, output: [nSamples] }));
+    const rows = await run(gHk, gy, p.phase, p.below, p.alpha);
+    const gPhiRaw = await run(gPk, gy, p.phase, p.below, p.H, p.alpha);
+    const gH = new Float64Array((nIntervals + 1) * K);
+    for (let j = 0; j <= nIntervals; j++) {
+      const row = (rows as ArrayLike<ArrayLike<number>>)[j];
+      for (let k = 0; k < K; k++) gH[j * K + k] = row[k];
+    }
+    const gPhi = gPhiRaw instanceof Float32Array ? gPhiRaw : Float32Array.from(gPhiRaw as unknown as ArrayLike<number>);
+    // CPU, float64: the reverse sweep to f0, the endpoint fold and the product rule, as the CPU VJP.
+    const { gAmp, gDist, gF0, acc } = foldHarmonicCotangents(gPhi, gH, A.data, D.data, F, K, nIntervals, hop, w, 0);
+    return { amplitude: gAmp, distribution: gDist, f0Hz: gF0, initialPhase: acc };
   }
 
   async function frequencyFilter(audio: Float64Array, magnitudes: Signal, o: FrequencyFilterOptions = {}): Promise<Float32Array> {
@@ -193,7 +269,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     }
     let y = kernel(Float32Array.from(x), Float32Array.from(irData));
     if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
-    return y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>);
+    return y instanceof Float32Array ? y : Float32Array.from(y as unknown as ArrayLike<number>);
   }
 
   async function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Promise<Float32Array> {
@@ -228,5 +304,5 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     return out;
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, frequencyFilter, matmul };
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthVjp, frequencyFilter, matmul };
 }

@@ -21,7 +21,7 @@
 import { checkNumber, checkPositive, fail, finiteQuotient, optionKeys, readOptions } from '../core/errors.ts';
 import { readLayout, wrapLike, type Signal } from '../core/frames.ts';
 import { scratch } from '../core/scratch.ts';
-import { readUpsampling, wrapPhase } from './intervals.ts';
+import { foldHarmonicCotangents, readUpsampling, wrapPhase } from './intervals.ts';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -306,41 +306,7 @@ export function harmonicSynthVjp<A extends Signal, D extends Signal, F extends S
       gH[(j + 1) * K + k] += s1a[k];
     }
   }
-  // Reverse sweep: f̄(n) = w·(Σ_{m≥n} gφ[m] + φ̄_final), scattered to frames by the lerp's transpose.
-  const gF0i = new Float64Array(nIntervals + 1);
-  let acc = gPhase;
-  for (let j = nIntervals - 1, n = nSamples - 1; j >= 0; j--) {
-    let ga = 0;
-    let gb = 0;
-    for (let t = hop - 1; t >= 0; t--, n--) {
-      acc += gPhi[n];
-      const gf = w * acc;
-      const u = t / hop;
-      ga += (1 - u) * gf;
-      gb += u * gf;
-    }
-    gF0i[j] += ga;
-    gF0i[j + 1] += gb;
-  }
-  // Fold the held endpoint back onto the last frame.
-  const gAmp = new Float64Array(F);
-  const gDist = new Float64Array(F * K);
-  const gF0 = gF0i.slice(0, F);
-  if (nIntervals === F) {
-    gF0[F - 1] += gF0i[F];
-    for (let k = 0; k < K; k++) gH[(F - 1) * K + k] += gH[F * K + k];
-  }
-  const amp = s.A.data;
-  const dist = s.D.data;
-  for (let j = 0; j < F; j++) {
-    let ga = 0;
-    for (let k = 0; k < K; k++) {
-      const gh = gH[j * K + k];
-      ga += gh * dist[j * K + k];
-      gDist[j * K + k] = gh * amp[j];
-    }
-    gAmp[j] = ga;
-  }
+  const { gAmp, gDist, gF0, acc } = foldHarmonicCotangents(gPhi, gH, s.A.data, s.D.data, F, K, nIntervals, hop, w, gPhase);
   return {
     amplitude: wrapLike(s.A, gAmp, F),
     distribution: wrapLike(s.D, gDist, F),

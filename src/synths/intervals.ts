@@ -49,6 +49,51 @@ export function harmonicsBelow(f: number, nyq: number, K: number): number {
   return m;
 }
 
+/**
+ * The harmonic synth VJP's last steps, from per-sample phase cotangents gφ and per-frame harmonic
+ * amplitude cotangents gH [(nIntervals + 1)·K] (added to in place): the reverse sweep
+ * f̄(n) = w·(Σ_{m≥n} gφ[m] + φ̄_final) scattered to frames by the linear interpolation's transpose,
+ * the held endpoint folded back onto the last frame, and H = A·D's product rule.
+ * Returns the amplitude, distribution and f0 cotangents and the initial phase's (acc).
+ */
+export function foldHarmonicCotangents(
+  gPhi: ArrayLike<number>, gH: Float64Array, amp: Float64Array, dist: Float64Array,
+  F: number, K: number, nIntervals: number, hop: number, w: number, gPhase: number,
+): { gAmp: Float64Array; gDist: Float64Array; gF0: Float64Array; acc: number } {
+  const gF0i = new Float64Array(nIntervals + 1);
+  let acc = gPhase;
+  for (let j = nIntervals - 1, n = nIntervals * hop - 1; j >= 0; j--) {
+    let ga = 0;
+    let gb = 0;
+    for (let t = hop - 1; t >= 0; t--, n--) {
+      acc += gPhi[n];
+      const gf = w * acc;
+      const u = t / hop;
+      ga += (1 - u) * gf;
+      gb += u * gf;
+    }
+    gF0i[j] += ga;
+    gF0i[j + 1] += gb;
+  }
+  const gF0 = gF0i.slice(0, F);
+  if (nIntervals === F) {
+    gF0[F - 1] += gF0i[F];
+    for (let k = 0; k < K; k++) gH[(F - 1) * K + k] += gH[F * K + k];
+  }
+  const gAmp = new Float64Array(F);
+  const gDist = new Float64Array(F * K);
+  for (let j = 0; j < F; j++) {
+    let ga = 0;
+    for (let k = 0; k < K; k++) {
+      const gh = gH[j * K + k];
+      ga += gh * dist[j * K + k];
+      gDist[j * K + k] = gh * amp[j];
+    }
+    gAmp[j] = ga;
+  }
+  return { gAmp, gDist, gF0, acc };
+}
+
 /** Wrap an angle into [0, 2π). */
 export function wrapPhase(p: number): number {
   const TWO_PI = 2 * Math.PI;

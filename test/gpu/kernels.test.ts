@@ -85,3 +85,35 @@ describe('ddsp/gpu matmul', () => {
     await expect(gpu.matmul(new Float64Array(3), new Float64Array(2), 2, 2, 1)).rejects.toThrow('gpu.matmul: a must be a Float64Array or Float32Array of m·k = 4 values');
   }, 60_000);
 });
+
+describe('ddsp/gpu harmonicSynthVjp', () => {
+  it('equals the CPU VJP: amplitude, distribution, f0 and initial-phase cotangents', async () => {
+    const { harmonicSynthVjp } = await import('../../src/synths/harmonic.ts');
+    const gpu = await gpuBackend({ quiet: true });
+    const F = 30;
+    const K = 24;
+    const f0 = Float64Array.from({ length: F }, (_, j) => 180 + 400 * (j / (F - 1)));
+    const amp = Float64Array.from({ length: F }, (_, j) => 0.4 + 0.1 * Math.cos(j / 4));
+    const D = Float64Array.from({ length: F * K }, (_, i) => 1 / ((i % K) + 1) / 3.8);
+    for (const [ampResample, addEndpoint] of [['window', true], ['linear', false]] as const) {
+      const nSamples = (addEndpoint ? F : F - 1) * 64;
+      const opts = { nSamples, sampleRate: 16000, ampResample, addEndpoint };
+      const gy = Float64Array.from({ length: nSamples }, (_, i) => Math.sin(i * 0.01) * 1e-2);
+      const ref = harmonicSynthVjp(gy, amp, frames(D, F, K), f0, opts);
+      const got = await gpu.harmonicSynthVjp(gy, amp, frames(D, F, K), f0, opts);
+      const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+        let d = 0;
+        let m = 0;
+        for (let i = 0; i < b.length; i++) {
+          d = Math.max(d, Math.abs(a[i] - b[i]));
+          m = Math.max(m, Math.abs(b[i]));
+        }
+        return d / m;
+      };
+      expect(rel(got.amplitude, ref.amplitude as Float64Array)).toBeLessThan(1e-4);
+      expect(rel(got.distribution, ref.distribution.data)).toBeLessThan(1e-4);
+      expect(rel(got.f0Hz, ref.f0Hz as Float64Array)).toBeLessThan(1e-4);
+      expect(Math.abs(got.initialPhase - ref.initialPhase) / Math.abs(ref.initialPhase)).toBeLessThan(1e-4);
+    }
+  }, 60_000);
+});
