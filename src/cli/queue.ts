@@ -121,7 +121,8 @@ export async function runWorker(url: string, o: { concurrency: number; idleExitS
       }, 200);
     }
   });
-  await worker.close();
+  // The jobs are done by now: a connection that errs while closing is reported, not fatal.
+  await worker.close().catch((e: Error) => o.log(`worker: closing the Redis connection: ${e.message}`));
   o.log(`worker: stopped after ${done} job${done === 1 ? '' : 's'}`);
   return done;
 }

@@ -138,8 +138,8 @@ describe('ddsp command line', () => {
       const lines: string[] = [];
       const worker = main(['worker', '--queue', url, '--concurrency', '2', '--idle-exit', '3'], { log: (l) => lines.push(l) });
       const queued = await run(['prepare', dir, '--out', join(dir, 'queued'), '--example-seconds', '2', '--queue', url, '--job-timeout', '120']);
-      expect(await worker).toBe(0);
-      expect(queued.code).toBe(0);
+      expect(await worker, `worker log:\n${lines.join('\n')}`).toBe(0);
+      expect(queued.code, queued.out).toBe(0);
       expect(queued.out).toContain('8 examples from 3 files (0 unchanged), 2 skipped');
       expect(lines.join('\n')).toContain('worker: stopped after 5 jobs');
       const files = readdirSync(join(dir, 'local', 'examples'));
