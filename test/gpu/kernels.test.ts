@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { frames } from '../../src/core/frames.ts';
 import { gpuBackend } from '../../src/gpu/index.ts';
 import { harmonicSynth } from '../../src/synths/harmonic.ts';
+import { maxRelDiff } from '../helpers.ts';
 
 describe('ddsp/gpu harmonicSynth', () => {
   it('equals the CPU synth to float32 accuracy, for both amplitude upsamplings', async () => {
@@ -101,18 +102,9 @@ describe('ddsp/gpu harmonicSynthVjp', () => {
       const gy = Float64Array.from({ length: nSamples }, (_, i) => Math.sin(i * 0.01) * 1e-2);
       const ref = harmonicSynthVjp(gy, amp, frames(D, F, K), f0, opts);
       const got = await gpu.harmonicSynthVjp(gy, amp, frames(D, F, K), f0, opts);
-      const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-        let d = 0;
-        let m = 0;
-        for (let i = 0; i < b.length; i++) {
-          d = Math.max(d, Math.abs(a[i] - b[i]));
-          m = Math.max(m, Math.abs(b[i]));
-        }
-        return d / m;
-      };
-      expect(rel(got.amplitude, ref.amplitude as Float64Array)).toBeLessThan(1e-4);
-      expect(rel(got.distribution, ref.distribution.data)).toBeLessThan(1e-4);
-      expect(rel(got.f0Hz, ref.f0Hz as Float64Array)).toBeLessThan(1e-4);
+      expect(maxRelDiff(got.amplitude, ref.amplitude as Float64Array)).toBeLessThan(1e-4);
+      expect(maxRelDiff(got.distribution, ref.distribution.data)).toBeLessThan(1e-4);
+      expect(maxRelDiff(got.f0Hz, ref.f0Hz as Float64Array)).toBeLessThan(1e-4);
       expect(Math.abs(got.initialPhase - ref.initialPhase) / Math.abs(ref.initialPhase)).toBeLessThan(1e-4);
     }
   }, 60_000);
