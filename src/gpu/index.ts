@@ -9,13 +9,37 @@
  * Kernels so far: the harmonic synthesizer's forward pass, the filtered-noise FIR
  * (frequencyFilter), each with the CPU function's semantics and options, and a matrix product.
  */
-import { checkBoolean, checkPositive, fail, readOptions } from '../core/errors.ts';
-import { readLayout, type Signal } from '../core/frames.ts';
-import { HARMONIC_KEYS, type HarmonicSynthOptions } from '../synths/harmonic.ts';
-import { crossfade, foldHarmonicCotangents, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
-import { checkBlocks } from '../spectral/convolve.ts';
-import { firLayout, frequencyImpulseResponse } from '../spectral/firDesign.ts';
+import { checkBoolean, checkOneOf, fail, readOptions } from '../core/errors.ts';
+import type { Signal } from '../core/frames.ts';
+import type { HarmonicSynthOptions } from '../synths/harmonic.ts';
+import { filter, filterVjpAudio, filterVjpMagnitudes, planFir } from './fir.ts';
+import { planHarmonic, synthesize, synthesizeVjp, type HarmonicGrads, type HarmonicInputs } from './synth.ts';
 import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
+import { frames, type Frames } from '../core/frames.ts';
+import { stftGeometry, STFT_KEYS, type StftOptions } from '../spectral/stft.ts';
+import { framingOptions, spectralLossSettings, type SpectralLossOptions } from '../losses/spectralLoss.ts';
+import ndarray from 'ndarray';
+import { readDense } from '../nn/dense.ts';
+import { readGru, type GruGrads, type GruOptions, type GruOutput, type GruWeights } from '../nn/gru.ts';
+import { readMatrix, readRows, type Tensor } from '../nn/tensor.ts';
+import { columnSums, gemm, gruBackward, gruForward, type GruDevWeights, type GruShape } from './nn.ts';
+import { Device, f32, GpuArray, inputBuf, type Buf, type GpuInput, type GpuJs } from './device.ts';
+import { dftPlan, frameLosses, lossGrad, magnitudes, spectra, type DftPlan, type LossTerms } from './spectral.ts';
+
+export type { GpuArray, GpuInput } from './device.ts';
+export type { HarmonicGrads, HarmonicInputs } from './synth.ts';
+
+/** A multi-scale spectral loss whose target's spectra stay on the device. */
+export interface GpuSpectralLoss {
+  /** The loss of `value` against the target (float32 kernels, summed in float64). */
+  loss(value: GpuInput): Promise<number>;
+  /** The loss and its gradient with respect to `value`, read back as float64. */
+  valueAndGrad(value: GpuInput): Promise<{ value: number; grad: Float64Array }>;
+  /** The loss, and the gradient left on the device for the next kernel (free it when done). */
+  valueAndGradOnDevice(value: GpuInput): Promise<{ value: number; grad: GpuArray }>;
+  /** Release the target's device buffers. */
+  free(): void;
+}
 
 export type GpuMode = 'auto' | 'webgpu' | 'webgl' | 'cpu';
 
@@ -29,29 +53,65 @@ export interface GpuBackend {
    * sum over every sample) is accumulated in float64 on the CPU and wrapped to [0, 2π) before upload.
    */
   harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, opts: HarmonicSynthOptions): Promise<Float32Array>;
+  /** harmonicSynth for a batch of examples (same frames and harmonics) in one kernel launch. */
+  harmonicSynthBatch(items: readonly HarmonicInputs[], opts: HarmonicSynthOptions): Promise<Float32Array[]>;
+  /**
+   * harmonicSynthVjp on the GPU: the per-interval sums (harmonic amplitudes' cotangents) and the
+   * per-sample phase cotangents run as two kernels; the reverse cumulative sum that turns phase into
+   * f0 cotangents, and the folding onto amplitude and distribution, stay in float64 on the CPU.
+   * `gAudio` may be a GpuArray (e.g. a loss gradient left on the device).
+   */
+  harmonicSynthVjp(gAudio: GpuInput, amplitude: Signal, distribution: Signal, f0Hz: Signal, opts: HarmonicSynthOptions): Promise<HarmonicGrads>;
+  /** harmonicSynthVjp for a batch: one audio cotangent per example, the same two kernel launches. */
+  harmonicSynthBatchVjp(gAudio: readonly GpuInput[], items: readonly HarmonicInputs[], opts: HarmonicSynthOptions): Promise<HarmonicGrads[]>;
   /**
    * frequencyFilter on the GPU (DDSP's time-varying FIR, 'same' padding): the IRs are designed on
    * the CPU (frequencyImpulseResponse), the convolution — each input sample through its own
    * block's IR — runs one output sample per GPU thread. Float32 audio out.
    */
-  frequencyFilter(audio: Float64Array, magnitudes: Signal, opts?: FrequencyFilterOptions): Promise<Float32Array>;
+  frequencyFilter(audio: GpuInput, magnitudes: Signal, opts?: FrequencyFilterOptions): Promise<Float32Array>;
   /**
-   * harmonicSynthVjp on the GPU: the per-frame sums (harmonic amplitudes' cotangents) and the
-   * per-sample phase cotangents run as two kernels; the reverse cumulative sum that turns phase into
-   * f0 cotangents, and the folding onto amplitude and distribution, stay in float64 on the CPU.
+   * frequencyFilterVjp on the GPU: the audio's and the IRs' cotangents as two kernels; the IRs'
+   * are folded onto the magnitudes in float64 on the CPU. `opts.wrt` picks what is computed.
    */
-  harmonicSynthVjp(gAudio: Float64Array, amplitude: Signal, distribution: Signal, f0Hz: Signal, opts: HarmonicSynthOptions): Promise<{ amplitude: Float64Array; distribution: Float64Array; f0Hz: Float64Array; initialPhase: number }>;
+  frequencyFilterVjp(gy: GpuInput, audio: GpuInput, magnitudes: Signal, opts?: FrequencyFilterOptions & { wrt?: 'both' | 'audio' | 'magnitudes' }): Promise<{ audio?: Float64Array; magnitudes?: Signal }>;
   /**
    * C = A·B for row-major A [m, k] and B [k, n] (Float64Array or Float32Array), one output per GPU
    * thread, float32 accumulation. The product the dense layers and the GRU are made of.
    */
   matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Promise<Float32Array>;
+  /** dense (y = x·W + b) on the GPU: one GEMM kernel with the bias; float64 Tensor out. */
+  dense(x: Tensor, kernel: Frames, bias: Float64Array): Promise<Tensor>;
+  /** denseVjp on the GPU: x̄ = ȳ·Wᵀ and W̄ = xᵀ·ȳ as strided GEMMs, b̄ a column sum. */
+  denseVjp(gy: Tensor, x: Tensor, kernel: Frames, bias: Float64Array): Promise<{ x: Tensor; kernel: Frames; bias: Float64Array }>;
+  /**
+   * gru (Keras' GRU, reset_after) on the GPU: the input projection as one GEMM, then one kernel per
+   * time step with the state kept on the device; the sequence is gathered there and read back once.
+   */
+  gru(x: Tensor, weights: GruWeights, opts?: GruOptions): Promise<GruOutput>;
+  /**
+   * gruVjp on the GPU: back-propagation through time with three kernels per step (recurrent
+   * projection, gate cotangents, carry), then the weights', biases' and input's cotangents as one
+   * GEMM or column sum each over every frame of every example.
+   */
+  gruVjp(g: { sequence?: Tensor; state?: Frames }, x: Tensor, weights: GruWeights, opts?: GruOptions): Promise<GruGrads>;
+  /** Copy an array to the device, for functions that take a GpuInput. */
+  upload(x: Float64Array | Float32Array): GpuArray;
+  /**
+   * magnitudeSpectrogram on the GPU: |STFT| [nFrames, fftSize/2 + 1] with the CPU function's
+   * options (window, hop/overlap, padEnd, center, fftSize ≥ frameSize), as a four-step DFT in two
+   * kernels; read back as float64 Frames.
+   */
+  magnitudeSpectrogram(audio: GpuInput, opts?: StftOptions): Promise<Frames>;
+  /**
+   * makeSpectralLoss on the GPU: the target's magnitudes are computed once and kept on the device;
+   * each call runs the spectra, the per-frame losses and (for the gradient) the adjoint transform
+   * and overlap-add there, reading back one number per frame (and the gradient, if asked).
+   * Magnitude and log-magnitude terms (DDSP's loss), L1 or L2, either log form, any framing.
+   */
+  makeSpectralLoss(target: Float64Array | Float32Array, opts?: SpectralLossOptions): Promise<GpuSpectralLoss>;
 }
 
-interface GpuJs {
-  mode: string;
-  createKernel(fn: (...a: never[]) => number, settings: Record<string, unknown>): ((...a: unknown[]) => unknown) & { setOutput(o: number[]): void; setConstants(c: Record<string, number>): void };
-}
 
 async function loadGpuJs(fn: string): Promise<new (o: { mode?: string }) => GpuJs> {
   try {
@@ -99,177 +159,73 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
   const gpu = new GPU({ mode: d.mode });
   const describe = `ddsp/gpu: ${gpu.mode} (${d.why})`;
   if (!quiet) console.log(describe);
-  const kernels = new Map<string, ReturnType<GpuJs['createKernel']>>();
-
-  /** Validated inputs and the CPU-side float64 preparation shared by the synth and its VJP. */
-  function prepareHarmonic(fn: string, amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions) {
-    if (o === undefined) fail(fn, 'opts.nSamples is required');
-    const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase = 0 } = readOptions(fn, o, HARMONIC_KEYS);
-    checkPositive(fn, 'opts.sampleRate', sampleRate);
-    const A = readLayout(fn, 'amplitude', amplitude);
-    const D = readLayout(fn, 'distribution', distribution);
-    const F0 = readLayout(fn, 'f0Hz', f0Hz);
-    const F = D.n;
-    const K = D.c;
-    if (A.n !== F || F0.n !== F || A.c !== 1 || F0.c !== 1) fail(fn, `amplitude [F], distribution [F, K] and f0Hz [F] must have the same frames (got ${A.n}, ${F}, ${F0.n})`);
-    const { nIntervals, hop } = intervalPlan(fn, F, nSamples, addEndpoint);
-    const alpha = crossfade(hop, ampResample);
-    // CPU, float64: the wrapped phase and each sample's count of harmonics below Nyquist.
-    const f0 = F0.data;
-    const phase = new Float32Array(nSamples);
-    const below = new Float32Array(nSamples);
-    const w = (2 * Math.PI) / sampleRate;
-    let phi = wrapPhase(initialPhase);
-    for (let j = 0, n = 0; j < nIntervals; j++) {
-      const fa = f0[j < F ? j : F - 1];
-      const fd = f0[j + 1 < F ? j + 1 : F - 1] - fa;
-      for (let t = 0; t < hop; t++, n++) {
-        const f = fa + (t / hop) * fd;
-        phi = wrapPhase(phi + w * f);
-        phase[n] = phi;
-        below[n] = harmonicsBelow(f, sampleRate / 2, K);
-      }
-    }
-    // Harmonic amplitudes H = A·D per frame, the last repeated for the interval after it.
-    const H = new Float32Array((nIntervals + 1) * K);
-    for (let j = 0; j <= nIntervals; j++) {
-      const src = j < F ? j : F - 1;
-      for (let k = 0; k < K; k++) H[j * K + k] = A.data[src] * D.data[src * K + k];
-    }
-    return { nSamples, w, A, D, F, K, nIntervals, hop, alpha: Float32Array.from(alpha), phase, below, H };
-  }
-
-  async function run(kernel: ReturnType<GpuJs['createKernel']>, ...args: unknown[]): Promise<Float32Array | ArrayLike<ArrayLike<number>>> {
-    let y = kernel(...args);
-    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
-    return y as Float32Array | ArrayLike<ArrayLike<number>>;
-  }
-
-  function cached(key: string, make: () => ReturnType<GpuJs['createKernel']>): ReturnType<GpuJs['createKernel']> {
-    let kernel = kernels.get(key);
-    if (kernel === undefined) {
-      kernel = make();
-      if (kernels.size > 16) kernels.clear();
-      kernels.set(key, kernel);
-    }
-    return kernel;
-  }
+  const dev = new Device(gpu);
 
   async function harmonicSynth(amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions): Promise<Float32Array> {
-    const p = prepareHarmonic('gpu.harmonicSynth', amplitude, distribution, f0Hz, o);
-    const { K, hop, nSamples } = p;
-    const kernel = cached(`synth:${K}:${hop}:${nSamples}`, () => gpu.createKernel(function (this: { thread: { x: number }; constants: { K: number; hop: number } }, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array) {
-      const n = this.thread.x;
-      const j = Math.floor(n / this.constants.hop);
-      const t = n - j * this.constants.hop;
-      const a = al[t];
-      const q = ph[n];
-      const mm = m[n];
-      let acc = 0;
-      for (let k = 0; k < this.constants.K; k++) {
-        if (k < mm) {
-          const h0 = h[j * this.constants.K + k];
-          acc += (h0 + a * (h[(j + 1) * this.constants.K + k] - h0)) * Math.sin((k + 1) * q);
-        }
-      }
-      return acc;
-    } as never, { constants: { K, hop }, output: [nSamples] }));
-    const y = await run(kernel, p.phase, p.below, p.H, p.alpha);
-    return y instanceof Float32Array ? y : Float32Array.from(y as unknown as ArrayLike<number>);
+    const p = planHarmonic('gpu.harmonicSynth', [{ amplitude, distribution, f0Hz }], o);
+    const y = await synthesize(dev, p);
+    const out = await dev.read(y);
+    dev.free(y);
+    return out;
   }
 
-  async function harmonicSynthVjp(gAudio: Float64Array, amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions) {
+  async function harmonicSynthBatch(items: readonly HarmonicInputs[], o: HarmonicSynthOptions): Promise<Float32Array[]> {
+    const fn = 'gpu.harmonicSynthBatch';
+    if (!Array.isArray(items) || items.length < 1) fail(fn, 'items must be a non-empty array of { amplitude, distribution, f0Hz }');
+    const p = planHarmonic(fn, items, o);
+    const y = await synthesize(dev, p);
+    const flat = await dev.read(y);
+    dev.free(y);
+    return items.map((_, b) => flat.slice(b * p.nSamples, (b + 1) * p.nSamples));
+  }
+
+  async function harmonicSynthVjp(gAudio: GpuInput, amplitude: Signal, distribution: Signal, f0Hz: Signal, o: HarmonicSynthOptions): Promise<HarmonicGrads> {
     const fn = 'gpu.harmonicSynthVjp';
-    const p = prepareHarmonic(fn, amplitude, distribution, f0Hz, o);
-    const { K, hop, nSamples, nIntervals, F, A, D, w } = p;
-    const g = readLayout(fn, 'gAudio', gAudio).data;
-    if (g.length !== nSamples) fail(fn, `gAudio must have ${nSamples} samples (got ${g.length})`);
-    const gy = Float32Array.from(g);
-    // Cotangents of H[j, k] (j ≤ nIntervals): Σ over interval j of ȳ(1 − α)·sin((k+1)φ), plus over
-    // interval j − 1 of ȳ·α·sin((k+1)φ); harmonics at or above Nyquist contribute nothing.
-    const gHk = cached(`gH:${K}:${hop}:${nIntervals}`, () => gpu.createKernel(function (this: { thread: { x: number; y: number }; constants: { hop: number; nIntervals: number } }, yb: Float32Array, ph: Float32Array, m: Float32Array, al: Float32Array) {
-      const k = this.thread.x;
-      const j = this.thread.y;
-      let acc = 0;
-      for (let t = 0; t < this.constants.hop; t++) {
-        if (j < this.constants.nIntervals) {
-          const n = j * this.constants.hop + t;
-          if (k < m[n]) acc += yb[n] * (1 - al[t]) * Math.sin((k + 1) * ph[n]);
-        }
-        if (j >= 1) {
-          const n2 = (j - 1) * this.constants.hop + t;
-          if (k < m[n2]) acc += yb[n2] * al[t] * Math.sin((k + 1) * ph[n2]);
-        }
-      }
-      return acc;
-    } as never, { constants: { hop, nIntervals }, output: [K, nIntervals + 1] }));
-    // Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ).
-    const gPk = cached(`gP:${K}:${hop}:${nSamples}`, () => gpu.createKernel(function (this: { thread: { x: number }; constants: { K: number; hop: number } }, yb: Float32Array, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array) {
-      const n = this.thread.x;
-      const j = Math.floor(n / this.constants.hop);
-      const t = n - j * this.constants.hop;
-      const a = al[t];
-      const q = ph[n];
-      const mm = m[n];
-      let acc = 0;
-      for (let k = 0; k < this.constants.K; k++) {
-        if (k < mm) {
-          const h0 = h[j * this.constants.K + k];
-          acc += (k + 1) * (h0 + a * (h[(j + 1) * this.constants.K + k] - h0)) * Math.cos((k + 1) * q);
-        }
-      }
-      return yb[n] * acc;
-    } as never, { constants: { K, hop }, output: [nSamples] }));
-    const rows = await run(gHk, gy, p.phase, p.below, p.alpha);
-    const gPhiRaw = await run(gPk, gy, p.phase, p.below, p.H, p.alpha);
-    const gH = new Float64Array((nIntervals + 1) * K);
-    for (let j = 0; j <= nIntervals; j++) {
-      const row = (rows as ArrayLike<ArrayLike<number>>)[j];
-      for (let k = 0; k < K; k++) gH[j * K + k] = row[k];
-    }
-    const gPhi = gPhiRaw instanceof Float32Array ? gPhiRaw : Float32Array.from(gPhiRaw as unknown as ArrayLike<number>);
-    // CPU, float64: the reverse sweep to f0, the endpoint fold and the product rule, as the CPU VJP.
-    const { gAmp, gDist, gF0, acc } = foldHarmonicCotangents(gPhi, gH, A.data, D.data, F, K, nIntervals, hop, w, 0);
-    return { amplitude: gAmp, distribution: gDist, f0Hz: gF0, initialPhase: acc };
+    const p = planHarmonic(fn, [{ amplitude, distribution, f0Hz }], o);
+    const g = inputBuf(fn, 'gAudio', gAudio, p.nSamples);
+    return (await synthesizeVjp(dev, p, g.buf))[0];
   }
 
-  async function frequencyFilter(audio: Float64Array, magnitudes: Signal, o: FrequencyFilterOptions = {}): Promise<Float32Array> {
-    const fn = 'gpu.frequencyFilter';
-    const { windowSize = 0, padding = 'same', delayCompensation } = readOptions(fn, o, ['windowSize', 'padding', 'delayCompensation']);
-    if (padding !== 'same') fail(fn, `only opts.padding 'same' runs on the GPU so far (got ${String(padding)})`);
-    const x = readLayout(fn, 'audio', audio).data;
-    const M = readLayout(fn, 'magnitudes', magnitudes);
-    const frames = M.shaped ? M.n : 1;
-    const bands = M.shaped ? M.c : M.n;
-    if (bands < 2) fail(fn, `magnitudes need at least 2 frequency bands (got ${bands})`);
-    const hop = checkBlocks(fn, x.length, frames);
-    const ir = frequencyImpulseResponse(magnitudes, { windowSize });
-    const L = M.shaped ? (ir as { shape: number[] }).shape[1] : (ir as Float64Array).length;
-    const irData = M.shaped ? (ir as { data: Float64Array }).data : (ir as Float64Array);
-    const start = delayCompensation ?? firLayout(bands, windowSize, fn).zeroLag;
-    if (!Number.isInteger(start) || start < 0) fail(fn, `opts.delayCompensation must be an integer >= 0 (got ${start})`);
-    const N = x.length;
-    const key = `fir:${N}:${L}:${hop}:${start}`;
-    let kernel = kernels.get(key);
-    if (kernel === undefined) {
-      kernel = gpu.createKernel(function (this: { thread: { x: number }; constants: { L: number; hop: number; start: number; N: number } }, xs: Float32Array, irs: Float32Array) {
-        const n = this.thread.x;
-        let acc = 0;
-        for (let i = 0; i < this.constants.L; i++) {
-          const m = n + this.constants.start - i;
-          if (m >= 0 && m < this.constants.N) {
-            const b = Math.floor(m / this.constants.hop);
-            acc += xs[m] * irs[b * this.constants.L + i];
-          }
-        }
-        return acc;
-      } as never, { constants: { L, hop, start, N }, output: [N] });
-      if (kernels.size > 16) kernels.clear();
-      kernels.set(key, kernel);
+  async function harmonicSynthBatchVjp(gAudio: readonly GpuInput[], items: readonly HarmonicInputs[], o: HarmonicSynthOptions): Promise<HarmonicGrads[]> {
+    const fn = 'gpu.harmonicSynthBatchVjp';
+    if (!Array.isArray(items) || items.length < 1) fail(fn, 'items must be a non-empty array of { amplitude, distribution, f0Hz }');
+    const p = planHarmonic(fn, items, o);
+    if (!Array.isArray(gAudio) || gAudio.length !== items.length) fail(fn, `gAudio must be an array of ${items.length} cotangents, one per example`);
+    const flat = new Float32Array(p.B * p.nSamples);
+    for (let b = 0; b < p.B; b++) {
+      const gb = gAudio[b];
+      const v = gb instanceof GpuArray ? await gb.read() : inputBuf(fn, `gAudio[${b}]`, gb, p.nSamples).buf as Float32Array;
+      if (v.length !== p.nSamples) fail(fn, `gAudio[${b}] must have ${p.nSamples} values (got ${v.length})`);
+      flat.set(v, b * p.nSamples);
     }
-    let y = kernel(Float32Array.from(x), Float32Array.from(irData));
-    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
-    return y instanceof Float32Array ? y : Float32Array.from(y as unknown as ArrayLike<number>);
+    return synthesizeVjp(dev, p, flat);
+  }
+
+  async function frequencyFilter(audio: GpuInput, magnitudes: Signal, o: FrequencyFilterOptions = {}): Promise<Float32Array> {
+    const fn = 'gpu.frequencyFilter';
+    const x = inputBuf(fn, 'audio', audio);
+    const p = planFir(fn, x.length, magnitudes, o);
+    const y = await filter(dev, p, x.buf);
+    const out = await dev.read(y);
+    dev.free(y);
+    return out;
+  }
+
+  async function frequencyFilterVjp(gy: GpuInput, audio: GpuInput, magnitudes: Signal, o: FrequencyFilterOptions & { wrt?: 'both' | 'audio' | 'magnitudes' } = {}): Promise<{ audio?: Float64Array; magnitudes?: Signal }> {
+    const fn = 'gpu.frequencyFilterVjp';
+    const wrt = (o as { wrt?: unknown } | undefined)?.wrt ?? 'both';
+    checkOneOf(fn, 'opts.wrt', wrt, ['both', 'audio', 'magnitudes'] as const);
+    const x = inputBuf(fn, 'audio', audio);
+    const g = inputBuf(fn, 'gy', gy, x.length);
+    const p = planFir(fn, x.length, magnitudes, o, ['wrt']);
+    const out: { audio?: Float64Array; magnitudes?: Signal } = {};
+    if (wrt !== 'magnitudes') {
+      const b = await filterVjpAudio(dev, p, g.buf);
+      out.audio = Float64Array.from(await dev.read(b));
+      dev.free(b);
+    }
+    if (wrt !== 'audio') out.magnitudes = await filterVjpMagnitudes(dev, p, g.buf, x.buf);
+    return out;
   }
 
   async function matmul(a: ArrayLike<number>, b: ArrayLike<number>, m: number, k: number, n: number): Promise<Float32Array> {
@@ -277,32 +233,150 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     for (const [name, v] of [['m', m], ['k', k], ['n', n]] as const) {
       if (!Number.isInteger(v) || v < 1 || v > 2 ** 16) fail(fn, `${name} must be an integer in [1, 65536] (got ${v})`);
     }
-    const isArr = (v: unknown) => v instanceof Float64Array || v instanceof Float32Array;
-    if (!isArr(a) || a.length !== m * k) fail(fn, `a must be a Float64Array or Float32Array of m·k = ${m * k} values`);
-    if (!isArr(b) || b.length !== k * n) fail(fn, `b must be a Float64Array or Float32Array of k·n = ${k * n} values`);
-    for (const [name, v] of [['a', a], ['b', b]] as const) {
-      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) fail(fn, `${name}[${i}] is ${v[i]}; expected finite values`);
-    }
-    const key = `mm:${m}:${k}:${n}`;
-    let kernel = kernels.get(key);
-    if (kernel === undefined) {
-      kernel = gpu.createKernel(function (this: { thread: { x: number; y: number }; constants: { K: number; N: number } }, A: Float32Array, B: Float32Array) {
-        let s = 0;
-        for (let i = 0; i < this.constants.K; i++) s += A[this.thread.y * this.constants.K + i] * B[i * this.constants.N + this.thread.x];
-        return s;
-      } as never, { constants: { K: k, N: n }, output: [n, m] });
-      if (kernels.size > 16) kernels.clear();
-      kernels.set(key, kernel);
-    }
-    let y = kernel(Float32Array.from(a), Float32Array.from(b));
-    if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
-    // gpu.js gives a 2-D output as rows (Float32Arrays); flatten row-major.
-    const rows = y as ArrayLike<ArrayLike<number>> | Float32Array;
-    if (rows instanceof Float32Array) return rows;
-    const out = new Float32Array(m * n);
-    for (let r = 0; r < m; r++) out.set(rows[r] as ArrayLike<number>, r * n);
-    return out;
+    const A = inputBuf(fn, 'a', a, m * k);
+    const B = inputBuf(fn, 'b', b, k * n);
+    return readFree(await gemm(dev, A.buf, B.buf, { M: m, N: n, K: k, am: k, ak: 1, bk: n, bn: 1 }));
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthVjp, frequencyFilter, matmul };
+  /** Read a device result and release it. */
+  async function readFree(b: Buf): Promise<Float32Array> {
+    const v = await dev.read(b);
+    dev.free(b);
+    return v;
+  }
+  const f64 = async (b: Buf, n: number) => Float64Array.from((await readFree(b)).subarray(0, n));
+
+  async function dense(x: Tensor, kernel: Frames, bias: Float64Array): Promise<Tensor> {
+    const { X, W, b } = readDense('gpu.dense', x, kernel, bias);
+    const y = await gemm(dev, f32(X.data), f32(W.data), { M: X.rows, N: W.cols, K: X.c, am: X.c, ak: 1, bk: W.cols, bn: 1 }, f32(b));
+    return ndarray(await f64(y, X.rows * W.cols), [...X.shape.slice(0, -1), W.cols]);
+  }
+
+  async function denseVjp(gy: Tensor, x: Tensor, kernel: Frames, bias: Float64Array): Promise<{ x: Tensor; kernel: Frames; bias: Float64Array }> {
+    const fn = 'gpu.denseVjp';
+    const { X, W } = readDense(fn, x, kernel, bias);
+    const G = readRows(fn, 'gy', gy);
+    if (G.rows !== X.rows || G.c !== W.cols) fail(fn, `gy must have ${X.rows} rows of ${W.cols} channels like dense's output (got ${G.rows} of ${G.c})`);
+    const g = f32(G.data);
+    const x32 = f32(X.data);
+    const gx = await gemm(dev, g, f32(W.data), { M: X.rows, N: X.c, K: W.cols, am: W.cols, ak: 1, bk: 1, bn: W.cols });
+    const gk = await gemm(dev, x32, g, { M: X.c, N: W.cols, K: X.rows, am: 1, ak: X.c, bk: W.cols, bn: 1 });
+    const gb = await columnSums(dev, g, X.rows, W.cols, W.cols);
+    return {
+      x: ndarray(await f64(gx, X.rows * X.c), X.shape.slice()),
+      kernel: frames(await f64(gk, X.c * W.cols), X.c, W.cols),
+      bias: await f64(gb, W.cols),
+    };
+  }
+
+  function gruInputs(fn: string, x: Tensor, weights: GruWeights, o: GruOptions) {
+    const s = readGru(fn, x, weights, o);
+    const shape: GruShape = { B: s.B, T: s.T, I: s.X.c, u: s.u };
+    const w: GruDevWeights = { W: f32(s.W.data), U: f32(s.U.data), bias: f32(s.bias) };
+    return { s, shape, w, x: f32(s.X.data), h0: s.h0 ? f32(s.h0) : new Float32Array(s.B * s.u) };
+  }
+
+  async function gru(x: Tensor, weights: GruWeights, o: GruOptions = {}): Promise<GruOutput> {
+    const { s, shape, w, x: xb, h0 } = gruInputs('gpu.gru', x, weights, o);
+    const { seq, last } = await gruForward(dev, shape, xb, w, h0);
+    const { B, T, u } = shape;
+    return {
+      sequence: ndarray(await f64(seq, B * T * u), s.X.shape.length === 3 ? [B, T, u] : [T, u]),
+      state: frames(await f64(last, B * u), B, u),
+    };
+  }
+
+  async function gruVjp(g: { sequence?: Tensor; state?: Frames }, x: Tensor, weights: GruWeights, o: GruOptions = {}): Promise<GruGrads> {
+    const fn = 'gpu.gruVjp';
+    const { s, shape, w, x: xb, h0 } = gruInputs(fn, x, weights, o);
+    const { B, T, I, u } = shape;
+    if (typeof g !== 'object' || g === null) fail(fn, 'g must be { sequence?, state? }');
+    readOptions(fn, g, ['sequence', 'state'], 'g');
+    const gs = g.sequence === undefined ? undefined : readRows(fn, 'g.sequence', g.sequence);
+    if (gs && (gs.rows !== B * T || gs.c !== u)) fail(fn, `g.sequence must have ${B * T} rows of ${u} channels (got ${gs.rows} of ${gs.c})`);
+    const gl = g.state === undefined ? new Float32Array(B * u) : f32(readMatrix(fn, 'g.state', g.state, B, u).data);
+    const r = await gruBackward(dev, shape, xb, w, h0, gs ? f32(gs.data) : null, gl);
+    return {
+      x: ndarray(await f64(r.x, B * T * I), s.X.shape.slice()),
+      weights: { kernel: frames(await f64(r.W, I * 3 * u), I, 3 * u), recurrentKernel: frames(await f64(r.U, u * 3 * u), u, 3 * u), bias: frames(await f64(r.bias, 6 * u), 2, 3 * u) },
+      initialState: frames(await f64(r.h0, B * u), B, u),
+    };
+  }
+
+  function upload(x: Float64Array | Float32Array): GpuArray {
+    const { buf, length } = inputBuf('gpu.upload', 'x', x);
+    return new GpuArray(dev, buf, length);
+  }
+
+  async function magnitudeSpectrogram(audio: GpuInput, o: StftOptions = {}): Promise<Frames> {
+    const fn = 'gpu.magnitudeSpectrogram';
+    const { buf, length } = inputBuf(fn, 'audio', audio);
+    const d = dftPlan(stftGeometry(fn, length, o, STFT_KEYS));
+    const X = await spectra(dev, d, buf, length);
+    const M = await magnitudes(dev, d, X);
+    dev.free(X);
+    const m = await dev.read(M);
+    dev.free(M);
+    return frames(Float64Array.from(m), d.g.nFrames, d.g.bins);
+  }
+
+  async function makeSpectralLoss(target: Float64Array | Float32Array, o: SpectralLossOptions = {}): Promise<GpuSpectralLoss> {
+    const fn = 'gpu.makeSpectralLoss';
+    const st = spectralLossSettings(fn, o);
+    for (const k of ['deltaTimeWeight', 'deltaFreqWeight', 'cumsumFreqWeight', 'loudnessWeight', 'convergenceWeight', 'logMelWeight'] as const) {
+      if (st[k] !== 0) fail(fn, `opts.${k} is not on the GPU yet: only the magnitude and log-magnitude terms run there (use makeSpectralLoss on the CPU)`);
+    }
+    const { buf: tb, length: N } = inputBuf(fn, 'target', target);
+    if (N < 1) fail(fn, 'target must have at least one sample (got 0)');
+    const terms: LossTerms = { wMag: st.magWeight, wLog: st.logmagWeight, l1: st.lossType === 'L1', offset: st.logForm === 'offset', eps: st.logEps };
+    const scales: { d: DftPlan; mt: Buf }[] = [];
+    for (const size of st.fftSizes) {
+      const d = dftPlan(stftGeometry(fn, N, framingOptions(size, st.overlap, st.framing)));
+      const X = await spectra(dev, d, tb, N);
+      scales.push({ d, mt: await magnitudes(dev, d, X) });
+      dev.free(X);
+    }
+    let freed = false;
+    const live = () => {
+      if (freed) fail(fn, 'this loss has been freed');
+    };
+    async function evaluate(value: GpuInput, withGrad: boolean): Promise<{ value: number; grad: Buf | null }> {
+      live();
+      const { buf } = inputBuf(fn, 'value', value, N);
+      let total = 0;
+      let acc: Buf | null = withGrad ? new Float32Array(N) : null;
+      for (const { d, mt } of scales) {
+        const X = await spectra(dev, d, buf, N);
+        const fl = await frameLosses(dev, d, X, mt, terms);
+        for (const v of await dev.read(fl)) total += v;
+        dev.free(fl);
+        if (acc) {
+          const next = await lossGrad(dev, d, X, mt, terms, acc, N);
+          dev.free(acc);
+          acc = next;
+        }
+        dev.free(X);
+      }
+      return { value: total, grad: acc };
+    }
+    return {
+      loss: async (v) => (await evaluate(v, false)).value,
+      valueAndGrad: async (v) => {
+        const r = await evaluate(v, true);
+        const g = Float64Array.from(await dev.read(r.grad as Buf));
+        dev.free(r.grad);
+        return { value: r.value, grad: g };
+      },
+      valueAndGradOnDevice: async (v) => {
+        const r = await evaluate(v, true);
+        return { value: r.value, grad: new GpuArray(dev, r.grad as Buf, N) };
+      },
+      free: () => {
+        if (!freed) for (const s of scales) dev.free(s.mt);
+        freed = true;
+      },
+    };
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, upload, magnitudeSpectrogram, makeSpectralLoss };
 }

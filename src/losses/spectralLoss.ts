@@ -239,24 +239,14 @@ export function makeSpectralLoss(target: Float64Array, opts: SpectralLossOptions
   return within('makeSpectralLoss', () => makeLoss('makeSpectralLoss', target, opts, true));
 }
 
-/** Per-scale frame layout for a framing mode. */
-function framingOptions(size: number, overlap: number, framing: 'padEnd' | 'valid' | 'center'): StftOptions {
-  return { frameSize: size, overlap, padEnd: framing === 'padEnd', center: framing === 'center' };
-}
-
-/**
- * The loss, set up for targets of `target`'s length. With `cache` the target's features are
- * computed now (training loops); without, they are computed beside the value on each call, frame
- * by frame (a one-shot call stores no target spectra).
- */
-function makeLoss(fn: string, target: Float64Array, opts: SpectralLossOptions, cache: boolean): SpectralLossFunction {
-  const t = readLayout(fn, 'target', target).data;
-  if (t.length < 1) fail(fn, 'target must have at least one sample (got 0)');
+/** The options of a spectral loss, validated (errors name `fn`) and with their defaults. */
+export function spectralLossSettings(fn: string, opts: SpectralLossOptions): Required<SpectralLossOptions> {
+  const o = readOptions(fn, opts, SPECTRAL_LOSS_KEYS);
   const {
     fftSizes = DEFAULT_SIZES, lossType = 'L1', magWeight = 1, logmagWeight = 0, deltaTimeWeight = 0, deltaFreqWeight = 0,
     cumsumFreqWeight = 0, loudnessWeight = 0, convergenceWeight = 0, logMelWeight = 0, overlap = 0.75, sampleRate = 16000, nMels = 64,
     logForm = 'safe', logEps = 1e-5, framing = 'padEnd',
-  } = readOptions(fn, opts, SPECTRAL_LOSS_KEYS);
+  } = o;
   checkOneOf(fn, 'opts.lossType', lossType, ['L1', 'L2'] as const);
   checkOneOf(fn, 'opts.logForm', logForm, ['safe', 'offset'] as const);
   checkOneOf(fn, 'opts.framing', framing, ['padEnd', 'valid', 'center'] as const);
@@ -274,6 +264,30 @@ function makeLoss(fn: string, target: Float64Array, opts: SpectralLossOptions, c
       fail(fn, `opts.fftSizes[${i}] must be a power of two in [2, 2^20] (got ${size})`);
     }
   });
+  return {
+    fftSizes, lossType, magWeight, logmagWeight, deltaTimeWeight, deltaFreqWeight, cumsumFreqWeight, loudnessWeight, convergenceWeight,
+    logMelWeight, overlap, sampleRate, nMels, logForm, logEps, framing,
+  };
+}
+
+/** Per-scale frame layout for a framing mode. */
+export function framingOptions(size: number, overlap: number, framing: 'padEnd' | 'valid' | 'center'): StftOptions {
+  return { frameSize: size, overlap, padEnd: framing === 'padEnd', center: framing === 'center' };
+}
+
+/**
+ * The loss, set up for targets of `target`'s length. With `cache` the target's features are
+ * computed now (training loops); without, they are computed beside the value on each call, frame
+ * by frame (a one-shot call stores no target spectra).
+ */
+function makeLoss(fn: string, target: Float64Array, opts: SpectralLossOptions, cache: boolean): SpectralLossFunction {
+  const t = readLayout(fn, 'target', target).data;
+  if (t.length < 1) fail(fn, 'target must have at least one sample (got 0)');
+  const {
+    fftSizes, lossType, magWeight, logmagWeight, deltaTimeWeight, deltaFreqWeight, cumsumFreqWeight, loudnessWeight, convergenceWeight,
+    logMelWeight, overlap, sampleRate, nMels, logForm, logEps, framing,
+  } = spectralLossSettings(fn, opts);
+  const weights = { magWeight, logmagWeight, deltaTimeWeight, deltaFreqWeight, cumsumFreqWeight, loudnessWeight, convergenceWeight, logMelWeight };
   const lr: LogRule = { offset: logForm === 'offset', eps: logEps };
   const l1 = lossType === 'L1';
   const kernelTerms: KernelTerms = { magWeight, logmagWeight, l1, offset: lr.offset, eps: logEps };

@@ -8,7 +8,7 @@ import { frames, type Frames } from '../core/frames.ts';
 import { gemm } from '../backends/cpu/gemm.ts';
 import { readMatrix, readRows, readVector, wrapRows, type Tensor } from './tensor.ts';
 
-function setup(fn: string, x: unknown, kernel: unknown, bias: unknown) {
+export function readDense(fn: string, x: unknown, kernel: unknown, bias: unknown) {
   const X = readRows(fn, 'x', x);
   const W = readMatrix(fn, 'kernel', kernel, X.c, undefined);
   const b = readVector(fn, 'bias', bias, W.cols);
@@ -19,7 +19,7 @@ function setup(fn: string, x: unknown, kernel: unknown, bias: unknown) {
  * @example dense(frames(Float64Array.of(1, 2), 1, 2), frames(Float64Array.of(1, 0, 0, 1, 1, 1), 2, 3), Float64Array.of(0, 0, 1)) // [[1, 2, 4]]
  */
 export function dense(x: Tensor, kernel: Frames, bias: Float64Array): Tensor {
-  const { X, W, b } = setup('dense', x, kernel, bias);
+  const { X, W, b } = readDense('dense', x, kernel, bias);
   const out = new Float64Array(X.rows * W.cols);
   for (let r = 0; r < X.rows; r++) out.set(b, r * W.cols);
   gemm('N', 'N', X.rows, W.cols, X.c, X.data, 0, X.c, W.data, 0, W.cols, 1, out, 0, W.cols);
@@ -29,7 +29,7 @@ export function dense(x: Tensor, kernel: Frames, bias: Float64Array): Tensor {
 /** VJP of {@link dense}: cotangents of the input, the kernel and the bias. */
 export function denseVjp(gy: Tensor, x: Tensor, kernel: Frames, bias: Float64Array): { x: Tensor; kernel: Frames; bias: Float64Array } {
   const fn = 'denseVjp';
-  const { X, W } = setup(fn, x, kernel, bias);
+  const { X, W } = readDense(fn, x, kernel, bias);
   const G = readRows(fn, 'gy', gy);
   if (G.rows !== X.rows || G.c !== W.cols) fail(fn, `gy must have ${X.rows} rows of ${W.cols} channels like dense's output (got ${G.rows} of ${G.c})`);
   const gx = new Float64Array(X.rows * X.c);

@@ -40,7 +40,7 @@ export interface GruOutput {
 
 const sigmoid = (v: number) => (v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v)));
 
-function setup(fn: string, x: unknown, w: GruWeights, opts: GruOptions) {
+export function readGru(fn: string, x: unknown, w: GruWeights, opts: GruOptions) {
   const { initialState } = readOptions(fn, opts, ['initialState']);
   const X = readRows(fn, 'x', x);
   const B = X.shape.length === 3 ? X.shape[0] : 1;
@@ -58,7 +58,7 @@ function setup(fn: string, x: unknown, w: GruWeights, opts: GruOptions) {
 }
 
 /** Forward pass keeping what BPTT needs. */
-function run(s: ReturnType<typeof setup>, keep: boolean) {
+function run(s: ReturnType<typeof readGru>, keep: boolean) {
   const { X, B, T, u, W, U, bias, h0 } = s;
   const u3 = 3 * u;
   // gˣ for every frame of every example: [B·T, 3u] = X·W + bˣ.
@@ -109,7 +109,7 @@ function run(s: ReturnType<typeof setup>, keep: boolean) {
  * @example const { sequence, state } = gru(x, weights)  // state feeds the next block
  */
 export function gru(x: Tensor, weights: GruWeights, opts: GruOptions = {}): GruOutput {
-  const s = setup('gru', x, weights, opts);
+  const s = readGru('gru', x, weights, opts);
   const { seq, last } = run(s, false);
   return { sequence: ndarray(seq, s.X.shape.length === 3 ? [s.B, s.T, s.u] : [s.T, s.u]), state: frames(last, s.B, s.u) };
 }
@@ -126,7 +126,7 @@ export interface GruGrads {
  */
 export function gruVjp(g: { sequence?: Tensor; state?: Frames }, x: Tensor, weights: GruWeights, opts: GruOptions = {}): GruGrads {
   const fn = 'gruVjp';
-  const s = setup(fn, x, weights, opts);
+  const s = readGru(fn, x, weights, opts);
   const { X, B, T, u, W, U } = s;
   const u3 = 3 * u;
   if (typeof g !== 'object' || g === null) fail(fn, 'g must be { sequence?, state? }');
@@ -203,7 +203,7 @@ export function gruStep(x: Frames, h: Frames, weights: GruWeights): Frames {
   const fn = 'gruStep';
   const X = readMatrix(fn, 'x', x, undefined, undefined);
   const H = readMatrix(fn, 'h', h, X.rows, undefined);
-  const s = setup(fn, ndarray(X.data, [X.rows, 1, X.cols]), weights, { initialState: frames(H.data, H.rows, H.cols) });
+  const s = readGru(fn, ndarray(X.data, [X.rows, 1, X.cols]), weights, { initialState: frames(H.data, H.rows, H.cols) });
   return frames(run(s, false).last, s.B, s.u);
 }
 

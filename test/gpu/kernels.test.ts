@@ -83,7 +83,7 @@ describe('ddsp/gpu matmul', () => {
       for (let i = 0; i < m * n; i++) err = Math.max(err, Math.abs(c[i] - ref[i]));
       expect(err).toBeLessThan(1e-5 * k);
     }
-    await expect(gpu.matmul(new Float64Array(3), new Float64Array(2), 2, 2, 1)).rejects.toThrow('gpu.matmul: a must be a Float64Array or Float32Array of m·k = 4 values');
+    await expect(gpu.matmul(new Float64Array(3), new Float64Array(2), 2, 2, 1)).rejects.toThrow('gpu.matmul: a must have 4 values (got 3)');
   }, 60_000);
 });
 
@@ -107,5 +107,55 @@ describe('ddsp/gpu harmonicSynthVjp', () => {
       expect(maxRelDiff(got.f0Hz, ref.f0Hz as Float64Array)).toBeLessThan(1e-4);
       expect(Math.abs(got.initialPhase - ref.initialPhase) / Math.abs(ref.initialPhase)).toBeLessThan(1e-4);
     }
+  }, 60_000);
+});
+
+describe('ddsp/gpu frequencyFilterVjp', () => {
+  it('equals the CPU VJP for audio and magnitudes, with each delay and window', async () => {
+    const { frequencyFilterVjp } = await import('../../src/spectral/frequencyFilter.ts');
+    const gpu = await gpuBackend({ quiet: true });
+    const F = 40;
+    const B = 65;
+    const N = F * 64;
+    const x = Float64Array.from({ length: N }, (_, i) => Math.sin(i * 0.37) * Math.cos(i * 0.011));
+    const gy = Float64Array.from({ length: N }, (_, i) => Math.cos(i * 0.21));
+    const mags = frames(Float64Array.from({ length: F * B }, (_, i) => 0.1 + 0.05 * Math.sin(i / 7)), F, B);
+    for (const o of [{}, { delayCompensation: 62 }, { windowSize: 21 }]) {
+      const ref = frequencyFilterVjp(gy, x, mags, o);
+      const got = await gpu.frequencyFilterVjp(gy, x, mags, o);
+      expect(maxRelDiff(got.audio as Float64Array, ref.audio)).toBeLessThan(1e-5);
+      expect(maxRelDiff((got.magnitudes as typeof mags).data, ref.magnitudes.data)).toBeLessThan(1e-5);
+    }
+    const only = await gpu.frequencyFilterVjp(gy, x, mags, { wrt: 'audio' });
+    expect(only.magnitudes).toBeUndefined();
+    await expect(gpu.frequencyFilterVjp(gy, x, mags, { wrt: 'nope' } as never)).rejects.toThrow("gpu.frequencyFilterVjp: opts.wrt must be one of 'both', 'audio', 'magnitudes'");
+    await expect(gpu.frequencyFilterVjp(gy.subarray(1), x, mags)).rejects.toThrow(`gpu.frequencyFilterVjp: gy must have ${N} values (got ${N - 1})`);
+  }, 60_000);
+});
+
+describe('ddsp/gpu batched harmonic synth', () => {
+  it('synthesizes and differentiates a batch in one launch each, equal to the CPU per example', async () => {
+    const { harmonicSynthVjp } = await import('../../src/synths/harmonic.ts');
+    const gpu = await gpuBackend({ quiet: true });
+    const F = 30;
+    const K = 20;
+    const items = [0, 1, 2].map((b) => ({
+      amplitude: Float64Array.from({ length: F }, (_, j) => 0.3 + 0.1 * Math.sin(j / 5 + b)),
+      distribution: frames(Float64Array.from({ length: F * K }, (_, i) => 0.05 + 0.01 * Math.sin(i + b)), F, K),
+      f0Hz: Float64Array.from({ length: F }, (_, j) => 200 + 150 * b + 3 * Math.sin(j)),
+    }));
+    const opts = { nSamples: F * 64, sampleRate: 16000 };
+    const ys = await gpu.harmonicSynthBatch(items, opts);
+    const gys = items.map((_, b) => Float64Array.from({ length: opts.nSamples }, (_, i) => Math.sin(i * 0.013 + b)));
+    const gs = await gpu.harmonicSynthBatchVjp(gys, items, opts);
+    items.forEach((it, b) => {
+      expect(maxRelDiff(ys[b], harmonicSynth(it.amplitude, it.distribution, it.f0Hz, opts).audio)).toBeLessThan(1e-5);
+      const ref = harmonicSynthVjp(gys[b], it.amplitude, it.distribution, it.f0Hz, opts);
+      expect(maxRelDiff(gs[b].amplitude, ref.amplitude as Float64Array)).toBeLessThan(1e-4);
+      expect(maxRelDiff(gs[b].distribution, ref.distribution.data)).toBeLessThan(1e-4);
+      expect(maxRelDiff(gs[b].f0Hz, ref.f0Hz as Float64Array)).toBeLessThan(1e-4);
+    });
+    await expect(gpu.harmonicSynthBatch([items[0], { ...items[1], distribution: frames(new Float64Array(F * 3), F, 3) }], opts)).rejects.toThrow("gpu.harmonicSynthBatch: every example must have the first one's 30 frames and 20 harmonics (example 1 has 30 and 3)");
+    await expect(gpu.harmonicSynthBatchVjp(gys.slice(1), items, opts)).rejects.toThrow('gpu.harmonicSynthBatchVjp: gAudio must be an array of 3 cotangents, one per example');
   }, 60_000);
 });

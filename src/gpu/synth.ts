@@ -1,0 +1,193 @@
+/**
+ * The harmonic synthesizer on the GPU (internal; `ddsp/gpu` exposes it), batched over examples:
+ * one thread per output sample of every example. The phase — a running sum over all samples — is
+ * accumulated in float64 on the CPU and wrapped to [0, 2π) before upload (float32 cannot carry a
+ * 64000-sample sum); so is each sample's count of harmonics below Nyquist. The kernels sum the
+ * harmonics (forward), the per-interval products that make the harmonic amplitudes' cotangents and
+ * the per-sample phase cotangents (VJP); the reverse sweep from phase to f0 and the fold onto
+ * amplitude and distribution run in float64 on the CPU (foldHarmonicCotangents, shared with the
+ * CPU VJP).
+ */
+import { checkPositive, fail, readOptions } from '../core/errors.ts';
+import { readLayout, type Signal } from '../core/frames.ts';
+import { HARMONIC_KEYS, type HarmonicSynthOptions } from '../synths/harmonic.ts';
+import { crossfade, foldHarmonicCotangents, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
+import type { Buf, Device, Thread } from './device.ts';
+
+export interface HarmonicInputs {
+  amplitude: Signal;
+  distribution: Signal;
+  f0Hz: Signal;
+}
+
+/** Validated inputs of a batch and the CPU-side float64 preparation shared by forward and VJP. */
+export interface HarmonicPlan {
+  B: number;
+  nSamples: number;
+  w: number;
+  K: number;
+  F: number;
+  hop: number;
+  nIntervals: number;
+  amps: Float64Array[];
+  dists: Float64Array[];
+  alpha: Float32Array;
+  /** Wrapped phase per sample, [B, nSamples]. */
+  phase: Float32Array;
+  /** Harmonics below Nyquist per sample, [B, nSamples]. */
+  below: Float32Array;
+  /** Harmonic amplitudes A·D per interval endpoint, [B, nIntervals + 1, K]. */
+  H: Float32Array;
+}
+
+export function planHarmonic(fn: string, items: readonly HarmonicInputs[], o: HarmonicSynthOptions): HarmonicPlan {
+  if (o === undefined) fail(fn, 'opts.nSamples is required');
+  const { nSamples, sampleRate = 16000, ampResample = 'window', addEndpoint = true, initialPhase = 0 } = readOptions(fn, o, HARMONIC_KEYS);
+  checkPositive(fn, 'opts.sampleRate', sampleRate);
+  const B = items.length;
+  let F = 0;
+  let K = 0;
+  const layouts = items.map((it, b) => {
+    const at = B > 1 ? `[${b}]` : '';
+    const A = readLayout(fn, `amplitude${at}`, it.amplitude);
+    const D = readLayout(fn, `distribution${at}`, it.distribution);
+    const F0 = readLayout(fn, `f0Hz${at}`, it.f0Hz);
+    if (A.n !== D.n || F0.n !== D.n || A.c !== 1 || F0.c !== 1) fail(fn, `amplitude${at} [F], distribution${at} [F, K] and f0Hz${at} [F] must have the same frames (got ${A.n}, ${D.n}, ${F0.n})`);
+    if (b === 0) {
+      F = D.n;
+      K = D.c;
+    } else if (D.n !== F || D.c !== K) fail(fn, `every example must have the first one's ${F} frames and ${K} harmonics (example ${b} has ${D.n} and ${D.c})`);
+    return { A, D, F0 };
+  });
+  const { nIntervals, hop } = intervalPlan(fn, F, nSamples, addEndpoint);
+  const w = (2 * Math.PI) / sampleRate;
+  const phase = new Float32Array(B * nSamples);
+  const below = new Float32Array(B * nSamples);
+  const H = new Float32Array(B * (nIntervals + 1) * K);
+  layouts.forEach(({ A, D, F0 }, b) => {
+    const f0 = F0.data;
+    let phi = wrapPhase(initialPhase);
+    for (let j = 0, n = b * nSamples; j < nIntervals; j++) {
+      const fa = f0[j < F ? j : F - 1];
+      const fd = f0[j + 1 < F ? j + 1 : F - 1] - fa;
+      for (let t = 0; t < hop; t++, n++) {
+        const f = fa + (t / hop) * fd;
+        phi = wrapPhase(phi + w * f);
+        phase[n] = phi;
+        below[n] = harmonicsBelow(f, sampleRate / 2, K);
+      }
+    }
+    // The last frame repeats for the interval after it.
+    for (let j = 0, o2 = b * (nIntervals + 1) * K; j <= nIntervals; j++) {
+      const src = j < F ? j : F - 1;
+      for (let k = 0; k < K; k++) H[o2 + j * K + k] = A.data[src] * D.data[src * K + k];
+    }
+  });
+  return {
+    B, nSamples, w, K, F, hop, nIntervals, amps: layouts.map((l) => l.A.data), dists: layouts.map((l) => l.D.data),
+    alpha: Float32Array.from(crossfade(hop, ampResample)), phase, below, H,
+  };
+}
+
+type CS = { K: number; hop: number; nSamples: number; nI1: number };
+
+function synth(this: Thread<CS>, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array): number {
+  const i = this.thread.x;
+  const b = Math.floor((i + 0.5) / this.constants.nSamples);
+  const n = i - b * this.constants.nSamples;
+  const j = Math.floor((n + 0.5) / this.constants.hop);
+  const t = n - j * this.constants.hop;
+  const a = al[t];
+  const q = ph[i];
+  const mm = m[i];
+  const base = (b * this.constants.nI1 + j) * this.constants.K;
+  let acc = 0;
+  for (let k = 0; k < this.constants.K; k++) {
+    if (k < mm) {
+      const h0 = h[base + k];
+      acc += (h0 + a * (h[base + this.constants.K + k] - h0)) * Math.sin((k + 1) * q);
+    }
+  }
+  return acc;
+}
+
+type CH = { K: number; hop: number; nSamples: number; nIntervals: number };
+
+/**
+ * Cotangents of H[b, j, k] (j ≤ nIntervals): Σ over interval j of ȳ(1 − α)·sin((k+1)φ), plus over
+ * interval j − 1 of ȳ·α·sin((k+1)φ); harmonics at or above Nyquist contribute nothing.
+ */
+function gradH(this: Thread<CH>, yb: Float32Array, ph: Float32Array, m: Float32Array, al: Float32Array): number {
+  const i = this.thread.x;
+  const row = Math.floor((i + 0.5) / this.constants.K);
+  const k = i - row * this.constants.K;
+  const b = Math.floor((row + 0.5) / (this.constants.nIntervals + 1));
+  const j = row - b * (this.constants.nIntervals + 1);
+  const off = b * this.constants.nSamples;
+  let acc = 0;
+  for (let t = 0; t < this.constants.hop; t++) {
+    if (j < this.constants.nIntervals) {
+      const n = off + j * this.constants.hop + t;
+      if (k < m[n]) acc += yb[n] * (1 - al[t]) * Math.sin((k + 1) * ph[n]);
+    }
+    if (j >= 1) {
+      const n2 = off + (j - 1) * this.constants.hop + t;
+      if (k < m[n2]) acc += yb[n2] * al[t] * Math.sin((k + 1) * ph[n2]);
+    }
+  }
+  return acc;
+}
+
+/** Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ). */
+function gradPhase(this: Thread<CS>, yb: Float32Array, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array): number {
+  const i = this.thread.x;
+  const b = Math.floor((i + 0.5) / this.constants.nSamples);
+  const n = i - b * this.constants.nSamples;
+  const j = Math.floor((n + 0.5) / this.constants.hop);
+  const t = n - j * this.constants.hop;
+  const a = al[t];
+  const q = ph[i];
+  const mm = m[i];
+  const base = (b * this.constants.nI1 + j) * this.constants.K;
+  let acc = 0;
+  for (let k = 0; k < this.constants.K; k++) {
+    if (k < mm) {
+      const h0 = h[base + k];
+      acc += (k + 1) * (h0 + a * (h[base + this.constants.K + k] - h0)) * Math.cos((k + 1) * q);
+    }
+  }
+  return yb[i] * acc;
+}
+
+/** The audio of every example, [B, nSamples], on the device. */
+export function synthesize(dev: Device, p: HarmonicPlan): Promise<Buf> {
+  const k = dev.kernel('synth', synth as never, p.B * p.nSamples, { K: p.K, hop: p.hop, nSamples: p.nSamples, nI1: p.nIntervals + 1 });
+  return dev.run(k, p.phase, p.below, p.H, p.alpha);
+}
+
+export interface HarmonicGrads {
+  amplitude: Float64Array;
+  distribution: Float64Array;
+  f0Hz: Float64Array;
+  initialPhase: number;
+}
+
+/** The VJP for every example, from the audio cotangent [B, nSamples] (on the device or not). */
+export async function synthesizeVjp(dev: Device, p: HarmonicPlan, gy: Buf): Promise<HarmonicGrads[]> {
+  const { B, K, hop, nSamples, nIntervals, F, w } = p;
+  const kH = dev.kernel('gradH', gradH as never, B * (nIntervals + 1) * K, { K, hop, nSamples, nIntervals });
+  const kP = dev.kernel('gradPhase', gradPhase as never, B * nSamples, { K, hop, nSamples, nI1: nIntervals + 1 });
+  const bH = await dev.run(kH, gy, p.phase, p.below, p.alpha);
+  const bP = await dev.run(kP, gy, p.phase, p.below, p.H, p.alpha);
+  const gH = await dev.read(bH);
+  const gPhi = await dev.read(bP);
+  dev.free(bH, bP);
+  const out: HarmonicGrads[] = [];
+  const rows = (nIntervals + 1) * K;
+  for (let b = 0; b < B; b++) {
+    // CPU, float64: the reverse sweep to f0, the endpoint fold and the product rule, as the CPU VJP.
+    const r = foldHarmonicCotangents(gPhi.subarray(b * nSamples, (b + 1) * nSamples), Float64Array.from(gH.subarray(b * rows, (b + 1) * rows)), p.amps[b], p.dists[b], F, K, nIntervals, hop, w, 0);
+    out.push({ amplitude: r.gAmp, distribution: r.gDist, f0Hz: r.gF0, initialPhase: r.acc });
+  }
+  return out;
+}
