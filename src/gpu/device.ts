@@ -197,3 +197,12 @@ export async function stack(dev: Device, bufs: readonly Buf[], len: number): Pro
     if (level.length === 1) return level[0];
   }
 }
+
+function addK(this: Thread<Record<string, never>>, a: Float32Array, b: Float32Array): number {
+  return a[this.thread.x] + b[this.thread.x];
+}
+
+/** a + b elementwise (n values), on the device. */
+export function addBufs(dev: Device, a: Buf, b: Buf, n: number): Promise<Buf> {
+  return dev.run(dev.kernel('add', addK as never, n, {}), a, b);
+}

@@ -16,17 +16,22 @@ import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
 import type { Buf, Device, Thread } from './device.ts';
 
 export interface FirPlan {
+  /** Examples, each N samples with its own magnitudes. */
+  B: number;
   N: number;
   L: number;
   hop: number;
   start: number;
   frames: number;
   windowSize: number;
-  magnitudes: Signal;
+  magnitudes: Signal[];
+  /** Every example's IRs, [B, frames, L]. */
   ir: Float32Array;
 }
 
-export function planFir(fn: string, N: number, magnitudes: Signal, o: FrequencyFilterOptions, extra: readonly string[] = []): FirPlan {
+export function planFir(fn: string, N: number, mags: Signal | readonly Signal[], o: FrequencyFilterOptions, extra: readonly string[] = []): FirPlan {
+  const list = Array.isArray(mags) ? (mags as readonly Signal[]) : [mags as Signal];
+  const magnitudes = list[0];
   const { windowSize = 0, padding = 'same', delayCompensation } = readOptions(fn, o, ['windowSize', 'padding', 'delayCompensation', ...extra]);
   if (padding !== 'same') fail(fn, `only opts.padding 'same' runs on the GPU so far (got ${String(padding)})`);
   const M = readLayout(fn, 'magnitudes', magnitudes);
@@ -36,70 +41,88 @@ export function planFir(fn: string, N: number, magnitudes: Signal, o: FrequencyF
   const hop = checkBlocks(fn, N, nFrames);
   const ir = frequencyImpulseResponse(magnitudes, { windowSize });
   const L = M.shaped ? (ir as { shape: number[] }).shape[1] : (ir as Float64Array).length;
-  const irData = M.shaped ? (ir as { data: Float64Array }).data : (ir as Float64Array);
+  const irs = new Float32Array(list.length * nFrames * L);
+  list.forEach((m, b) => {
+    const at = list.length > 1 ? `[${b}]` : '';
+    const Mb = readLayout(fn, `magnitudes${at}`, m);
+    if (Mb.n !== M.n || Mb.c !== M.c || Mb.shaped !== M.shaped) fail(fn, `magnitudes${at} must have the first example's shape`);
+    const r = b === 0 ? ir : frequencyImpulseResponse(m, { windowSize });
+    irs.set(M.shaped ? (r as { data: Float64Array }).data : (r as Float64Array), b * nFrames * L);
+  });
   const start = delayCompensation ?? firLayout(bands, windowSize, fn).zeroLag;
   if (!Number.isInteger(start) || start < 0) fail(fn, `opts.delayCompensation must be an integer >= 0 (got ${start})`);
-  return { N, L, hop, start, frames: nFrames, windowSize, magnitudes, ir: Float32Array.from(irData) };
+  return { B: list.length, N, L, hop, start, frames: nFrames, windowSize, magnitudes: list.slice(), ir: irs };
 }
 
-type CF = { L: number; hop: number; start: number; N: number };
+type CF = { L: number; hop: number; start: number; N: number; frames: number };
 
 function fir(this: Thread<CF>, xs: Float32Array, irs: Float32Array): number {
-  const n = this.thread.x;
+  const q = this.thread.x;
+  const e = Math.floor((q + 0.5) / this.constants.N);
+  const n = q - e * this.constants.N;
   let acc = 0;
   for (let i = 0; i < this.constants.L; i++) {
     const m = n + this.constants.start - i;
     if (m >= 0 && m < this.constants.N) {
-      const b = Math.floor((m + 0.5) / this.constants.hop);
-      acc += xs[m] * irs[b * this.constants.L + i];
+      const b = e * this.constants.frames + Math.floor((m + 0.5) / this.constants.hop);
+      acc += xs[e * this.constants.N + m] * irs[b * this.constants.L + i];
     }
   }
   return acc;
 }
 
 function firGradAudio(this: Thread<CF>, gy: Float32Array, irs: Float32Array): number {
-  const m = this.thread.x;
-  const b = Math.floor((m + 0.5) / this.constants.hop);
+  const q = this.thread.x;
+  const e = Math.floor((q + 0.5) / this.constants.N);
+  const m = q - e * this.constants.N;
+  const b = e * this.constants.frames + Math.floor((m + 0.5) / this.constants.hop);
   let acc = 0;
   for (let i = 0; i < this.constants.L; i++) {
     const n = m - this.constants.start + i;
-    if (n >= 0 && n < this.constants.N) acc += gy[n] * irs[b * this.constants.L + i];
+    if (n >= 0 && n < this.constants.N) acc += gy[e * this.constants.N + n] * irs[b * this.constants.L + i];
   }
   return acc;
 }
 
 function firGradIr(this: Thread<CF>, gy: Float32Array, xs: Float32Array): number {
   const q = this.thread.x;
-  const b = Math.floor((q + 0.5) / this.constants.L);
-  const i = q - b * this.constants.L;
+  const ba = Math.floor((q + 0.5) / this.constants.L);
+  const i = q - ba * this.constants.L;
+  const e = Math.floor((ba + 0.5) / this.constants.frames);
+  const b = ba - e * this.constants.frames;
+  const o = e * this.constants.N;
   let acc = 0;
   for (let t = 0; t < this.constants.hop; t++) {
     const m = b * this.constants.hop + t;
     const n = m - this.constants.start + i;
-    if (m < this.constants.N && n >= 0 && n < this.constants.N) acc += gy[n] * xs[m];
+    if (m < this.constants.N && n >= 0 && n < this.constants.N) acc += gy[o + n] * xs[o + m];
   }
   return acc;
 }
 
 function consts(p: FirPlan): CF {
-  return { L: p.L, hop: p.hop, start: p.start, N: p.N };
+  return { L: p.L, hop: p.hop, start: p.start, N: p.N, frames: p.frames };
 }
 
-/** The filtered audio, on the device. */
+/** The filtered audio of every example, [B, N] on the device. */
 export function filter(dev: Device, p: FirPlan, x: Buf): Promise<Buf> {
-  return dev.run(dev.kernel('fir', fir as never, p.N, consts(p)), x, p.ir);
+  return dev.run(dev.kernel('fir', fir as never, p.B * p.N, consts(p)), x, p.ir);
 }
 
-/** The audio's cotangent, on the device. */
+/** The audio's cotangent, [B, N] on the device. */
 export function filterVjpAudio(dev: Device, p: FirPlan, gy: Buf): Promise<Buf> {
-  return dev.run(dev.kernel('firGradAudio', firGradAudio as never, p.N, consts(p)), gy, p.ir);
+  return dev.run(dev.kernel('firGradAudio', firGradAudio as never, p.B * p.N, consts(p)), gy, p.ir);
 }
 
-/** The magnitudes' cotangent: the IRs' on the device, folded onto the magnitudes in float64. */
-export async function filterVjpMagnitudes(dev: Device, p: FirPlan, gy: Buf, x: Buf): Promise<Signal> {
-  const b = await dev.run(dev.kernel('firGradIr', firGradIr as never, p.frames * p.L, consts(p)), gy, x);
-  const gIr = Float64Array.from(await dev.read(b));
+/** Each example's magnitudes' cotangent: the IRs' on the device, folded onto the magnitudes in float64. */
+export async function filterVjpMagnitudes(dev: Device, p: FirPlan, gy: Buf, x: Buf): Promise<Signal[]> {
+  const b = await dev.run(dev.kernel('firGradIr', firGradIr as never, p.B * p.frames * p.L, consts(p)), gy, x);
+  const all = await dev.read(b);
   dev.free(b);
-  const shaped = readLayout('filterVjpMagnitudes', 'magnitudes', p.magnitudes).shaped;
-  return frequencyImpulseResponseVjp(shaped ? frames(gIr, p.frames, p.L) : gIr, p.magnitudes, { windowSize: p.windowSize });
+  const per = p.frames * p.L;
+  return p.magnitudes.map((m, e) => {
+    const gIr = Float64Array.from(all.subarray(e * per, (e + 1) * per));
+    const shaped = readLayout('filterVjpMagnitudes', 'magnitudes', m).shaped;
+    return frequencyImpulseResponseVjp((shaped ? frames(gIr, p.frames, p.L) : gIr) as never, m, { windowSize: p.windowSize });
+  });
 }

@@ -17,14 +17,16 @@ import { planHarmonic, synthesize, synthesizeVjp, type HarmonicGrads, type Harmo
 import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
 import { frames, type Frames } from '../core/frames.ts';
 import { stftGeometry, STFT_KEYS, type StftOptions } from '../spectral/stft.ts';
-import { framingOptions, spectralLossSettings, type SpectralLossOptions } from '../losses/spectralLoss.ts';
+import type { SpectralLossOptions } from '../losses/spectralLoss.ts';
 import ndarray from 'ndarray';
 import { readDense } from '../nn/dense.ts';
 import { readGru, type GruGrads, type GruOptions, type GruOutput, type GruWeights } from '../nn/gru.ts';
 import { readMatrix, readRows, type Tensor } from '../nn/tensor.ts';
 import { columnSums, gemm, gruBackward, gruForward, type GruDevWeights, type GruShape } from './nn.ts';
 import { Device, f32, GpuArray, inputBuf, type Buf, type GpuInput, type GpuJs } from './device.ts';
-import { dftPlan, frameLosses, lossGrad, magnitudes, spectra, type DftPlan, type LossTerms } from './spectral.ts';
+import { dftPlan, magnitudes, spectra } from './spectral.ts';
+import { deviceLoss, lossTerms } from './loss.ts';
+import { addBufs } from './device.ts';
 
 export type { GpuArray, GpuInput } from './device.ts';
 export type { HarmonicGrads, HarmonicInputs } from './synth.ts';
@@ -38,6 +40,43 @@ export interface GpuSpectralLoss {
   /** The loss, and the gradient left on the device for the next kernel (free it when done). */
   valueAndGradOnDevice(value: GpuInput): Promise<{ value: number; grad: GpuArray }>;
   /** Release the target's device buffers. */
+  free(): void;
+}
+
+/** One example of a harmonic-plus-filtered-noise model: the synth's controls and the noise's. */
+export interface HarmonicNoiseExample extends HarmonicInputs {
+  /** The noise to filter, nSamples values (e.g. uniformNoise). */
+  noise: Float64Array | Float32Array;
+  /** frequencyFilter's magnitudes [frames, bands]. */
+  noiseMagnitudes: Signal;
+}
+
+export interface HarmonicNoiseLossOptions {
+  /** harmonicSynth's options; nSamples is every example's length. */
+  synth: HarmonicSynthOptions;
+  /** frequencyFilter's options ('same' padding). */
+  filter?: FrequencyFilterOptions;
+  /** The spectral loss (magnitude and log-magnitude terms). */
+  loss?: SpectralLossOptions;
+}
+
+export interface HarmonicNoiseGrads {
+  amplitude: Float64Array;
+  distribution: Float64Array;
+  f0Hz: Float64Array;
+  noiseMagnitudes: Signal;
+}
+
+/**
+ * audio_b = harmonicSynth(example b) + frequencyFilter(noise_b, noiseMagnitudes_b), scored against
+ * target b: the whole forward and backward pass as one GPU pipeline.
+ */
+export interface HarmonicNoiseLoss {
+  /** Each example's loss. */
+  loss(examples: readonly HarmonicNoiseExample[]): Promise<number[]>;
+  /** Each example's loss and the gradients of that loss with respect to its controls. */
+  valueAndGrad(examples: readonly HarmonicNoiseExample[]): Promise<{ values: number[]; grads: HarmonicNoiseGrads[] }>;
+  /** Release the targets' device buffers. */
   free(): void;
 }
 
@@ -110,6 +149,16 @@ export interface GpuBackend {
    * Magnitude and log-magnitude terms (DDSP's loss), L1 or L2, either log form, any framing.
    */
   makeSpectralLoss(target: Float64Array | Float32Array, opts?: SpectralLossOptions): Promise<GpuSpectralLoss>;
+  /**
+   * A training step's output stage on the GPU, batched: harmonic synth + filtered noise → audio →
+   * multi-scale spectral loss → gradients, with every intermediate (audio, spectra, the audio's
+   * cotangent) kept on the device; what comes back is one number per frame, the harmonic
+   * amplitudes' and phase cotangents and the IRs' cotangents, folded onto the controls in float64.
+   * @example
+   *   const step = await gpu.makeHarmonicNoiseLoss([target], { synth: { nSamples: 64000 }, loss: { logmagWeight: 1 } });
+   *   const { values, grads } = await step.valueAndGrad([{ amplitude, distribution, f0Hz, noise, noiseMagnitudes }]);
+   */
+  makeHarmonicNoiseLoss(targets: readonly (Float64Array | Float32Array)[], opts: HarmonicNoiseLossOptions): Promise<HarmonicNoiseLoss>;
 }
 
 
@@ -224,7 +273,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
       out.audio = Float64Array.from(await dev.read(b));
       dev.free(b);
     }
-    if (wrt !== 'audio') out.magnitudes = await filterVjpMagnitudes(dev, p, g.buf, x.buf);
+    if (wrt !== 'audio') out.magnitudes = (await filterVjpMagnitudes(dev, p, g.buf, x.buf))[0];
     return out;
   }
 
@@ -322,61 +371,64 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
 
   async function makeSpectralLoss(target: Float64Array | Float32Array, o: SpectralLossOptions = {}): Promise<GpuSpectralLoss> {
     const fn = 'gpu.makeSpectralLoss';
-    const st = spectralLossSettings(fn, o);
-    for (const k of ['deltaTimeWeight', 'deltaFreqWeight', 'cumsumFreqWeight', 'loudnessWeight', 'convergenceWeight', 'logMelWeight'] as const) {
-      if (st[k] !== 0) fail(fn, `opts.${k} is not on the GPU yet: only the magnitude and log-magnitude terms run there (use makeSpectralLoss on the CPU)`);
-    }
+    lossTerms(fn, o);
     const { buf: tb, length: N } = inputBuf(fn, 'target', target);
     if (N < 1) fail(fn, 'target must have at least one sample (got 0)');
-    const terms: LossTerms = { wMag: st.magWeight, wLog: st.logmagWeight, l1: st.lossType === 'L1', offset: st.logForm === 'offset', eps: st.logEps };
-    const scales: { d: DftPlan; mt: Buf }[] = [];
-    for (const size of st.fftSizes) {
-      const d = dftPlan(stftGeometry(fn, N, framingOptions(size, st.overlap, st.framing)));
-      const X = await spectra(dev, d, tb, N);
-      scales.push({ d, mt: await magnitudes(dev, d, X) });
-      dev.free(X);
-    }
-    let freed = false;
-    const live = () => {
-      if (freed) fail(fn, 'this loss has been freed');
+    const L = await deviceLoss(dev, fn, tb, 1, N, o);
+    const evaluate = (v: GpuInput, withGrad: boolean) => {
+      const { buf } = inputBuf(fn, 'value', v, N);
+      return L.evaluate(buf, withGrad);
     };
-    async function evaluate(value: GpuInput, withGrad: boolean): Promise<{ value: number; grad: Buf | null }> {
-      live();
-      const { buf } = inputBuf(fn, 'value', value, N);
-      let total = 0;
-      let acc: Buf | null = withGrad ? new Float32Array(N) : null;
-      for (const { d, mt } of scales) {
-        const X = await spectra(dev, d, buf, N);
-        const fl = await frameLosses(dev, d, X, mt, terms);
-        for (const v of await dev.read(fl)) total += v;
-        dev.free(fl);
-        if (acc) {
-          const next = await lossGrad(dev, d, X, mt, terms, acc, N);
-          dev.free(acc);
-          acc = next;
-        }
-        dev.free(X);
-      }
-      return { value: total, grad: acc };
-    }
     return {
-      loss: async (v) => (await evaluate(v, false)).value,
+      loss: async (v) => (await evaluate(v, false)).values[0],
       valueAndGrad: async (v) => {
         const r = await evaluate(v, true);
-        const g = Float64Array.from(await dev.read(r.grad as Buf));
-        dev.free(r.grad);
-        return { value: r.value, grad: g };
+        return { value: r.values[0], grad: Float64Array.from(await readFree(r.grad as Buf)) };
       },
       valueAndGradOnDevice: async (v) => {
         const r = await evaluate(v, true);
-        return { value: r.value, grad: new GpuArray(dev, r.grad as Buf, N) };
+        return { value: r.values[0], grad: new GpuArray(dev, r.grad as Buf, N) };
       },
-      free: () => {
-        if (!freed) for (const s of scales) dev.free(s.mt);
-        freed = true;
-      },
+      free: () => L.free(),
     };
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, upload, magnitudeSpectrogram, makeSpectralLoss };
+  async function makeHarmonicNoiseLoss(targets: readonly (Float64Array | Float32Array)[], o: HarmonicNoiseLossOptions): Promise<HarmonicNoiseLoss> {
+    const fn = 'gpu.makeHarmonicNoiseLoss';
+    if (!Array.isArray(targets) || targets.length < 1) fail(fn, 'targets must be a non-empty array of audio (one per example)');
+    const { synth: so, filter: fo = {}, loss: lo = {} } = readOptions(fn, o, ['synth', 'filter', 'loss']);
+    if (so === undefined) fail(fn, 'opts.synth (harmonicSynth options, with nSamples) is required');
+    lossTerms(fn, lo);
+    const B = targets.length;
+    const N = so.nSamples;
+    const flat = new Float32Array(B * N);
+    targets.forEach((t, b) => flat.set(inputBuf(fn, `targets[${b}]`, t, N).buf as Float32Array, b * N));
+    const L = await deviceLoss(dev, fn, flat, B, N, lo);
+    async function run(examples: readonly HarmonicNoiseExample[], withGrad: boolean) {
+      if (!Array.isArray(examples) || examples.length !== B) fail(fn, `examples must be an array of ${B} (one per target)`);
+      examples.forEach((e, b) => readOptions(fn, e, ['amplitude', 'distribution', 'f0Hz', 'noise', 'noiseMagnitudes'], `examples[${b}]`));
+      const hp = planHarmonic(fn, examples, so);
+      const noise = new Float32Array(B * N);
+      examples.forEach((e, b) => noise.set(inputBuf(fn, `examples[${b}].noise`, e.noise, N).buf as Float32Array, b * N));
+      const fp = planFir(fn, N, examples.map((e) => e.noiseMagnitudes), fo);
+      const harm = await synthesize(dev, hp);
+      const filtered = await filter(dev, fp, noise);
+      const audio = await addBufs(dev, harm, filtered, B * N);
+      dev.free(harm, filtered);
+      const r = await L.evaluate(audio, withGrad);
+      dev.free(audio);
+      if (!r.grad) return { values: r.values, grads: [] };
+      const hg = await synthesizeVjp(dev, hp, r.grad);
+      const ng = await filterVjpMagnitudes(dev, fp, r.grad, noise);
+      dev.free(r.grad);
+      return { values: r.values, grads: hg.map((g, b) => ({ amplitude: g.amplitude, distribution: g.distribution, f0Hz: g.f0Hz, noiseMagnitudes: ng[b] })) };
+    }
+    return {
+      loss: async (ex) => (await run(ex, false)).values,
+      valueAndGrad: (ex) => run(ex, true),
+      free: () => L.free(),
+    };
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
 }

@@ -56,25 +56,30 @@ export function dftPlan(g: StftGeometry): DftPlan {
   return { g, n, ...tb, win: Float32Array.from(g.window) };
 }
 
-type C1 = { n: number; n1: number; n2: number; hop: number; padLeft: number; frameSize: number; N: number };
+type C1 = { n: number; n1: number; n2: number; hop: number; padLeft: number; frameSize: number; N: number; nFrames: number };
 
-/** Kernel 1, forward: audio → Y[f, k1, t2, re|im], windowed frames read straight from the audio. */
+/**
+ * Kernel 1, forward: audio [B, N] → Y[B·nFrames, k1, t2, re|im], windowed frames read straight
+ * from each example's samples.
+ */
 function fwd1(this: Thread<C1>, x: Float32Array, w: Float32Array, t1: Float32Array, t2: Float32Array): number {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / 2);
   const c = i - 2 * p;
-  const f = Math.floor((p + 0.5) / this.constants.n);
-  const r = p - f * this.constants.n;
+  const fa = Math.floor((p + 0.5) / this.constants.n);
+  const r = p - fa * this.constants.n;
   const k1 = Math.floor((r + 0.5) / this.constants.n2);
   const tt = r - k1 * this.constants.n2;
-  const s0 = f * this.constants.hop - this.constants.padLeft;
+  const b = Math.floor((fa + 0.5) / this.constants.nFrames);
+  const s0 = (fa - b * this.constants.nFrames) * this.constants.hop - this.constants.padLeft;
+  const xo = b * this.constants.N;
   let ar = 0;
   let ai = 0;
   for (let a = 0; a < this.constants.n1; a++) {
     const t = this.constants.n2 * a + tt;
     const s = s0 + t;
     if (t < this.constants.frameSize && s >= 0 && s < this.constants.N) {
-      const v = x[s] * w[t];
+      const v = x[xo + s] * w[t];
       const q = (a * this.constants.n1 + k1) * 2;
       ar += v * t1[q];
       ai -= v * t1[q + 1];
@@ -257,37 +262,38 @@ function inv2(this: Thread<CI1>, y: Float32Array, t3: Float32Array): number {
   return re;
 }
 
-type CO = { n: number; hop: number; padLeft: number; frameSize: number; nFrames: number; cover: number };
+type CO = { n: number; hop: number; padLeft: number; frameSize: number; nFrames: number; cover: number; N: number };
 
 /** Overlap-add of windowed frame cotangents onto the samples, plus an accumulator (other scales). */
 function overlapAdd(this: Thread<CO>, z: Float32Array, w: Float32Array, acc: Float32Array): number {
-  const s = this.thread.x;
-  const sp = s + this.constants.padLeft;
+  const i = this.thread.x;
+  const b = Math.floor((i + 0.5) / this.constants.N);
+  const sp = i - b * this.constants.N + this.constants.padLeft;
   let fHi = Math.floor((sp + 0.5) / this.constants.hop);
   if (fHi > this.constants.nFrames - 1) fHi = this.constants.nFrames - 1;
-  let sum = acc[s];
+  let sum = acc[i];
   for (let j = 0; j < this.constants.cover; j++) {
     const f = fHi - j;
     const t = sp - f * this.constants.hop;
-    if (f >= 0 && t < this.constants.frameSize) sum += w[t] * z[f * this.constants.n + t];
+    if (f >= 0 && t < this.constants.frameSize) sum += w[t] * z[(b * this.constants.nFrames + f) * this.constants.n + t];
   }
   return sum;
 }
 
-/** The complex spectra X [nFrames, bins, 2] of audio `x` (N samples) under plan `d`. */
-export async function spectra(dev: Device, d: DftPlan, x: Buf, N: number): Promise<Buf> {
+/** The complex spectra X [B, nFrames, bins, 2] of audio `x` ([B, N] samples) under plan `d`. */
+export async function spectra(dev: Device, d: DftPlan, x: Buf, N: number, B = 1): Promise<Buf> {
   const { g, n, n1, n2 } = d;
-  const k1 = dev.kernel('fwd1', fwd1 as never, g.nFrames * n * 2, { n, n1, n2, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, N });
+  const k1 = dev.kernel('fwd1', fwd1 as never, B * g.nFrames * n * 2, { n, n1, n2, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, N, nFrames: g.nFrames });
   const y = await dev.run(k1, x, d.win, d.t1, d.t2);
-  const k2 = dev.kernel('fwd2', fwd2 as never, g.nFrames * g.bins * 2, { n1, n2, bins: g.bins });
+  const k2 = dev.kernel('fwd2', fwd2 as never, B * g.nFrames * g.bins * 2, { n1, n2, bins: g.bins });
   const X = await dev.run(k2, y, d.t3);
   dev.free(y);
   return X;
 }
 
-/** |X| [nFrames, bins] of complex spectra. */
-export async function magnitudes(dev: Device, d: DftPlan, X: Buf): Promise<Buf> {
-  const k = dev.kernel('mag', magnitude as never, d.g.nFrames * d.g.bins, { bins: d.g.bins });
+/** |X| [B, nFrames, bins] of complex spectra. */
+export async function magnitudes(dev: Device, d: DftPlan, X: Buf, B = 1): Promise<Buf> {
+  const k = dev.kernel('mag', magnitude as never, B * d.g.nFrames * d.g.bins, { bins: d.g.bins });
   return dev.run(k, X);
 }
 
@@ -304,23 +310,24 @@ function lossConstants(d: DftPlan, t: LossTerms): CL {
   return { bins: d.g.bins, wMag: t.wMag / count, wLog: t.wLog / count, l1: t.l1 ? 1 : 0, offset: t.offset ? 1 : 0, eps: t.eps, logEps: Math.log(t.eps) };
 }
 
-/** Per-frame loss values [nFrames] of spectra X against the target magnitudes. */
-export async function frameLosses(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, t: LossTerms): Promise<Buf> {
-  const k = dev.kernel('frameLoss', frameLoss as never, d.g.nFrames, lossConstants(d, t));
+/** Per-frame loss values [B, nFrames] of spectra X against the target magnitudes (each example's mean). */
+export async function frameLosses(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, t: LossTerms, B = 1): Promise<Buf> {
+  const k = dev.kernel('frameLoss', frameLoss as never, B * d.g.nFrames, lossConstants(d, t));
   return dev.run(k, X, targetMag);
 }
 
-/** The loss's gradient with respect to the audio, added to `acc` (N samples). */
-export async function lossGrad(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, t: LossTerms, acc: Buf, N: number): Promise<Buf> {
+/** Each example's loss gradient with respect to its audio, added to `acc` ([B, N] samples). */
+export async function lossGrad(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, t: LossTerms, acc: Buf, N: number, B = 1): Promise<Buf> {
   const { g, n, n1, n2 } = d;
-  const kg = dev.kernel('lossGradSpec', lossGradSpec as never, g.nFrames * g.bins * 2, lossConstants(d, t));
+  const F = B * g.nFrames;
+  const kg = dev.kernel('lossGradSpec', lossGradSpec as never, F * g.bins * 2, lossConstants(d, t));
   const G = await dev.run(kg, X, targetMag);
-  const y = await dev.run(dev.kernel('inv1', inv1 as never, g.nFrames * n * 2, { n, n1, n2, bins: g.bins }), G, d.t1, d.t2);
+  const y = await dev.run(dev.kernel('inv1', inv1 as never, F * n * 2, { n, n1, n2, bins: g.bins }), G, d.t1, d.t2);
   dev.free(G);
-  const z = await dev.run(dev.kernel('inv2', inv2 as never, g.nFrames * n, { n, n1, n2, bins: g.bins }), y, d.t3);
+  const z = await dev.run(dev.kernel('inv2', inv2 as never, F * n, { n, n1, n2, bins: g.bins }), y, d.t3);
   dev.free(y);
   const cover = Math.ceil(g.frameSize / g.hop);
-  const ko = dev.kernel('overlapAdd', overlapAdd as never, N, { n, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, nFrames: g.nFrames, cover });
+  const ko = dev.kernel('overlapAdd', overlapAdd as never, B * N, { n, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, nFrames: g.nFrames, cover, N });
   const out = await dev.run(ko, z, d.win, acc);
   dev.free(z);
   return out;
