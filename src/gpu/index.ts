@@ -26,6 +26,10 @@ import { columnSums, gemm, gruBackward, gruForward, type GruDevWeights, type Gru
 import { Device, f32, GpuArray, inputBuf, type Buf, type GpuInput, type GpuJs } from './device.ts';
 import { dftPlan, magnitudes, spectra } from './spectral.ts';
 import { deviceLoss, lossTerms } from './loss.ts';
+import { decoderBackward, decoderForward, decoderWeights, freeTape, type Fc32 } from './decoder.ts';
+import { initRnnFcDecoder, readDecoder, type RnnFcDecoderOptions } from '../nn/decoder.ts';
+import type { Params } from '../core/tree.ts';
+import { checkLike } from './checkLike.ts';
 import { addBufs } from './device.ts';
 
 export type { GpuArray, GpuInput } from './device.ts';
@@ -41,6 +45,14 @@ export interface GpuSpectralLoss {
   valueAndGradOnDevice(value: GpuInput): Promise<{ value: number; grad: GpuArray }>;
   /** Release the target's device buffers. */
   free(): void;
+}
+
+/** A decoder on the GPU (see GpuBackend.rnnFcDecoder). */
+export interface GpuDecoder {
+  /** The named outputs, each [B, T, width] (or [T, width] for 2-D inputs). */
+  forward(inputs: Record<string, Tensor>, params: Params): Promise<Record<string, Tensor>>;
+  /** The outputs, and a pullback (run once) from their cotangents to the parameters' cotangent tree. */
+  vjp(inputs: Record<string, Tensor>, params: Params): Promise<[Record<string, Tensor>, (g: Record<string, Tensor | undefined>) => Promise<Params>]>;
 }
 
 /** One example of a harmonic-plus-filtered-noise model: the synth's controls and the noise's. */
@@ -134,6 +146,12 @@ export interface GpuBackend {
    * GEMM or column sum each over every frame of every example.
    */
   gruVjp(g: { sequence?: Tensor; state?: Frames }, x: Tensor, weights: GruWeights, opts?: GruOptions): Promise<GruGrads>;
+  /**
+   * DDSP's RnnFcDecoder (nn.rnnFcDecoder's structure and parameter tree) on the GPU: `forward`
+   * gives the named outputs; `vjp` gives them and a pullback from their cotangents to the
+   * parameters' (the inputs are data), with every activation kept on the device in between.
+   */
+  rnnFcDecoder(opts: RnnFcDecoderOptions): GpuDecoder;
   /** Copy an array to the device, for functions that take a GpuInput. */
   upload(x: Float64Array | Float32Array): GpuArray;
   /**
@@ -430,5 +448,99 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     };
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
+  function rnnFcDecoder(opts: RnnFcDecoderOptions): GpuDecoder {
+    const fn = 'gpu.rnnFcDecoder';
+    const o = readDecoder(fn, opts);
+    const L = o.layersPerStack;
+    const keys = o.inputKeys;
+    const template = initRnnFcDecoder(o, 0);
+    const stackIn = L > 0 ? o.ch * keys.length : keys.length;
+    const widths = o.outputSplits.map(([, w]) => w);
+    function prepare(f: string, inputs: Record<string, Tensor>, params: Params) {
+      if (typeof inputs !== 'object' || inputs === null) fail(f, `inputs must be a record of [B, T, 1] tensors: ${keys.join(', ')}`);
+      let B = 0;
+      let T = 0;
+      const bufs = keys.map((k, i) => {
+        const r = readRows(f, `inputs.${k}`, inputs[k]);
+        if (r.c !== 1) fail(f, `inputs.${k} must have 1 channel (got ${r.c})`);
+        const b = r.shape.length === 3 ? r.shape[0] : 1;
+        const t = r.rows / b;
+        if (i === 0) [B, T] = [b, t];
+        else if (b !== B || t !== T) fail(f, `inputs.${k} must have the first input's ${B} × ${T} frames (got ${b} × ${t})`);
+        return f32(r.data);
+      });
+      checkLike(f, 'params', template, params);
+      return { B, T, bufs, d: decoderWeights(params, keys, L, stackIn), shape: inputs[keys[0]].shape.length === 3 };
+    }
+    async function outputs(y: Buf, B: number, T: number, batched: boolean): Promise<Record<string, Tensor>> {
+      const all = await readFree(y);
+      const C = widths.reduce((a, b) => a + b, 0);
+      const out: Record<string, Tensor> = {};
+      let off = 0;
+      o.outputSplits.forEach(([name, w]) => {
+        const d = new Float64Array(B * T * w);
+        for (let r = 0; r < B * T; r++) for (let j = 0; j < w; j++) d[r * w + j] = all[r * C + off + j];
+        out[name] = ndarray(d, batched ? [B, T, w] : [T, w]);
+        off += w;
+      });
+      return out;
+    }
+    return {
+      async forward(inputs, params) {
+        const f = `${fn}.forward`;
+        const { B, T, bufs, d, shape } = prepare(f, inputs, params);
+        const run = await decoderForward(dev, d, bufs, B, T);
+        const y = await outputs(run.y, B, T, shape);
+        freeTape(dev, run);
+        return y;
+      },
+      async vjp(inputs, params) {
+        const f = `${fn}.vjp`;
+        const { B, T, bufs, d, shape } = prepare(f, inputs, params);
+        const run = await decoderForward(dev, d, bufs, B, T);
+        const y = await dev.read(run.y);
+        dev.free(run.y);
+        const C = widths.reduce((a, b) => a + b, 0);
+        const ys = await outputs(y, B, T, shape);
+        let used = false;
+        const pullback = async (g: Record<string, Tensor | undefined>): Promise<Params> => {
+          if (used) fail(f, 'the pullback runs once (its tape is freed); call vjp again');
+          used = true;
+          if (typeof g !== 'object' || g === null) fail(f, 'g must be a record of the outputs\' cotangents');
+          readOptions(f, g, o.outputSplits.map(([n]) => n), 'g');
+          const gy = new Float32Array(B * T * C);
+          let off = 0;
+          o.outputSplits.forEach(([name, w]) => {
+            const v = g[name];
+            if (v !== undefined) {
+              const r = readRows(f, `g.${name}`, v);
+              if (r.rows !== B * T || r.c !== w) fail(f, `g.${name} must have ${B * T} rows of ${w} channels (got ${r.rows} of ${r.c})`);
+              for (let q = 0; q < B * T; q++) for (let j = 0; j < w; j++) gy[q * C + off + j] = r.data[q * w + j];
+            }
+            off += w;
+          });
+          const gb = await decoderBackward(dev, d, run, gy, B, T);
+          const fcTree = async (gs: { W: Buf; b: Buf; gamma: Buf; beta: Buf }[], ps: Fc32[]) => Object.fromEntries(await Promise.all(gs.map(async (q, i) => [`fc${i}`, {
+            dense: { kernel: frames(await f64(q.W, ps[i].cin * ps[i].ch), ps[i].cin, ps[i].ch), bias: await f64(q.b, ps[i].ch) },
+            norm: { gamma: await f64(q.gamma, ps[i].ch), beta: await f64(q.beta, ps[i].ch) },
+          }])));
+          const out: Record<string, unknown> = {};
+          for (let k = 0; k < keys.length; k++) if (L > 0) out[`${keys[k]}_stack`] = await fcTree(gb.stacks[k], d.stacks[k]);
+          const I = stackIn;
+          const u = d.u;
+          out.rnn = {
+            kernel: frames(await f64(gb.rnn.W, I * 3 * u), I, 3 * u),
+            recurrentKernel: frames(await f64(gb.rnn.U, u * 3 * u), u, 3 * u),
+            bias: frames(await f64(gb.rnn.bias, 6 * u), 2, 3 * u),
+          };
+          if (L > 0) out.out_stack = await fcTree(gb.outStack, d.outStack);
+          out.out = { kernel: frames(await f64(gb.out.W, d.out.cin * d.out.cout), d.out.cin, d.out.cout), bias: await f64(gb.out.b, d.out.cout) };
+          return out as Params;
+        };
+        return [ys, pullback];
+      },
+    };
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
 }

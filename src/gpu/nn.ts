@@ -182,8 +182,11 @@ export interface GruDevWeights {
   bias: Float32Array;
 }
 
-/** The whole sequence [B, T, u] and the last state [B, u], on the device. */
-export async function gruForward(dev: Device, s: GruShape, x: Buf, w: GruDevWeights, h0: Buf): Promise<{ seq: Buf; last: Buf }> {
+/**
+ * The whole sequence [B, T, u] and the last state [B, u], on the device. With `keep`, the
+ * per-step states come back too (for gruBackward, which otherwise recomputes them).
+ */
+export async function gruForward(dev: Device, s: GruShape, x: Buf, w: GruDevWeights, h0: Buf, keep = false): Promise<{ seq: Buf; last: Buf; states?: Buf[] }> {
   const { B, T, I, u } = s;
   const bx = w.bias.subarray(0, 3 * u);
   const bh = w.bias.slice(3 * u);
@@ -199,6 +202,7 @@ export async function gruForward(dev: Device, s: GruShape, x: Buf, w: GruDevWeig
   const seq = await batchMajor(dev, tm, B, T, u, 0, h0);
   dev.free(tm);
   const last = hs[T - 1];
+  if (keep) return { seq, last, states: hs };
   dev.free(...hs.slice(0, T - 1));
   return { seq, last };
 }
@@ -211,15 +215,19 @@ export interface GruDevGrads {
   h0: Buf;
 }
 
-/** Back-propagation through time on the device; `gs` [B, T, u] and/or `gLast` [B, u]. */
-export async function gruBackward(dev: Device, s: GruShape, x: Buf, w: GruDevWeights, h0: Buf, gs: Buf | null, gLast: Buf): Promise<GruDevGrads> {
+/**
+ * Back-propagation through time on the device; `gs` [B, T, u] and/or `gLast` [B, u]. `states`
+ * are gruForward's kept per-step states (taken over and freed here); without them the forward
+ * states are recomputed.
+ */
+export async function gruBackward(dev: Device, s: GruShape, x: Buf, w: GruDevWeights, h0: Buf, gs: Buf | null, gLast: Buf, states?: Buf[]): Promise<GruDevGrads> {
   const { B, T, I, u } = s;
   const bx = w.bias.slice(0, 3 * u);
   const bh = w.bias.slice(3 * u);
   const gx = await gemm(dev, x, w.W, { M: B * T, N: 3 * u, K: I, am: I, ak: 1, bk: 3 * u, bn: 1 }, bx);
-  // The forward states again (kept per step for the backward sweep).
   const hs: Buf[] = [h0];
-  for (let t = 0; t < T; t++) hs.push(await dev.run(dev.kernel('gruStep', gruStepKernel as never, B * u, { u, T, B, t }, ACT), gx, hs[t], w.U, bh));
+  if (states) hs.push(...states);
+  else for (let t = 0; t < T; t++) hs.push(await dev.run(dev.kernel('gruStep', gruStepKernel as never, B * u, { u, T, B, t }, ACT), gx, hs[t], w.U, bh));
   const gsb = gs ?? NO_BIAS;
   const hasSeq = gs ? 1 : 0;
   let carry = gLast;

@@ -29,7 +29,7 @@ export interface RnnFcDecoderOptions {
   outputSplits: readonly (readonly [string, number])[];
 }
 
-function readDecoder(fn: string, o: RnnFcDecoderOptions): RnnFcDecoderOptions {
+export function readDecoder(fn: string, o: RnnFcDecoderOptions): RnnFcDecoderOptions {
   if (o === undefined) fail(fn, 'opts { rnnChannels, ch, layersPerStack, inputKeys, outputSplits } is required (or use a preset: nn.presets.soloInstrument)');
   readOptions(fn, o, ['rnnChannels', 'ch', 'layersPerStack', 'inputKeys', 'outputSplits']);
   checkSize(fn, 'opts.rnnChannels', o.rnnChannels, 1);
