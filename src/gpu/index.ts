@@ -28,6 +28,9 @@ import { dftPlan, magnitudes, spectra } from './spectral.ts';
 import { deviceLoss, lossTerms } from './loss.ts';
 import { decoderBackward, decoderForward, decoderWeights, freeTape, type Fc32 } from './decoder.ts';
 import { initRnnFcDecoder, readDecoder, type RnnFcDecoderOptions } from '../nn/decoder.ts';
+import { readPreset, type AutoencoderOptions } from '../nn/autoencoder.ts';
+import { filteredNoiseControls, harmonicControls } from '../graph/synthNodes.ts';
+import { uniformNoise } from '../synths/noise.ts';
 import type { Params } from '../core/tree.ts';
 import { checkLike } from './checkLike.ts';
 import { addBufs } from './device.ts';
@@ -53,6 +56,12 @@ export interface GpuDecoder {
   forward(inputs: Record<string, Tensor>, params: Params): Promise<Record<string, Tensor>>;
   /** The outputs, and a pullback (run once) from their cotangents to the parameters' cotangent tree. */
   vjp(inputs: Record<string, Tensor>, params: Params): Promise<[Record<string, Tensor>, (g: Record<string, Tensor | undefined>) => Promise<Params>]>;
+}
+
+/** A training step on the GPU (see GpuBackend.autoencoder). */
+export interface GpuAutoencoder {
+  /** The batch's mean loss and its gradient with respect to the parameters ({ decoder }). */
+  valueAndGrad(x: { [key: string]: Tensor | readonly Float64Array[] }, params: Params): Promise<{ value: number; grad: Params }>;
 }
 
 /** One example of a harmonic-plus-filtered-noise model: the synth's controls and the noise's. */
@@ -152,6 +161,14 @@ export interface GpuBackend {
    * parameters' (the inputs are data), with every activation kept on the device in between.
    */
   rnnFcDecoder(opts: RnnFcDecoderOptions): GpuDecoder;
+  /**
+   * DDSP's autoencoder training step (nn.autoencoder's loss and parameter tree, the preset's
+   * decoder, harmonic + filtered-noise synthesis, the multi-scale spectral loss averaged over the
+   * batch) with the decoder, the synthesis, the loss and their backward passes on the GPU; the
+   * synth nodes' control scaling (exp-sigmoid, Nyquist normalisation) runs in float64 on the CPU
+   * between them. Presets with a trainable reverb are refused for now.
+   */
+  autoencoder(opts: AutoencoderOptions): GpuAutoencoder;
   /** Copy an array to the device, for functions that take a GpuInput. */
   upload(x: Float64Array | Float32Array): GpuArray;
   /**
@@ -542,5 +559,67 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     };
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
+  function autoencoder(opts: AutoencoderOptions): GpuAutoencoder {
+    const fn = 'gpu.autoencoder';
+    const { preset, loss, T } = readPreset(fn, opts);
+    if (preset.reverbLength > 0) fail(fn, `the trainable reverb does not run on the GPU yet: use { ...preset, reverbLength: 0 } or the CPU autoencoder (got reverbLength ${preset.reverbLength})`);
+    lossTerms(fn, loss);
+    const dec = rnnFcDecoder(preset.decoder);
+    const keys = preset.decoder.inputKeys;
+    const { nSamples, sampleRate } = preset;
+    const hc = harmonicControls({ nSamples, sampleRate });
+    const nc = filteredNoiseControls({ nSamples, windowSize: preset.noiseWindowSize });
+    const noise = uniformNoise(nSamples, 0).noise;
+    const outKeys = ['amps', 'harmonic_distribution', 'noise_magnitudes'];
+    return {
+      async valueAndGrad(x, params) {
+        const f = `${fn}.valueAndGrad`;
+        if (typeof x !== 'object' || x === null) fail(f, `x must be { ${[...keys, 'f0_hz', 'audio'].join(', ')} }`);
+        readOptions(f, x, [...keys, 'f0_hz', 'audio'], 'x');
+        if (typeof params !== 'object' || params === null) fail(f, 'params must be { decoder }');
+        readOptions(f, params, ['decoder'], 'params');
+        const F0 = readRows(f, 'x.f0_hz', x.f0_hz);
+        const B = F0.shape.length === 3 ? F0.shape[0] : 1;
+        if (F0.c !== 1 || F0.rows !== B * T) fail(f, `x.f0_hz must be [B, ${T}, 1] (got [${F0.shape.join(', ')}])`);
+        const audio = x.audio;
+        if (!Array.isArray(audio) || audio.length !== B) fail(f, `x.audio must be an array of ${B} target audio (one per example)`);
+        for (const k of outKeys) if (!preset.decoder.outputSplits.some(([n]) => n === k)) fail(f, `the preset's decoder must output ${outKeys.join(', ')}`);
+        const [outs, pull] = await dec.vjp(Object.fromEntries(keys.map((k) => [k, x[k] as Tensor])), params.decoder as Params);
+        const width = (k: string) => outs[k].shape[outs[k].shape.length - 1];
+        const row = (k: string, b: number) => frames(outs[k].data.slice(b * T * width(k), (b + 1) * T * width(k)), T, width(k));
+        const ctl = Array.from({ length: B }, (_, b) => {
+          const f0b = frames(F0.data.slice(b * T, (b + 1) * T), T, 1);
+          const [hy, hpull] = hc.vjp({ amplitudes: row('amps', b), harmonicDistribution: row('harmonic_distribution', b), f0Hz: f0b }, {});
+          const [ny, npull] = nc.vjp(row('noise_magnitudes', b), {});
+          return { hy: hy as { amplitude: Signal; distribution: Signal; f0Hz: Signal }, hpull, ny: ny as Signal, npull };
+        });
+        const step = await makeHarmonicNoiseLoss(audio, { synth: { nSamples, sampleRate }, filter: { windowSize: preset.noiseWindowSize }, loss });
+        try {
+          const r = await step.valueAndGrad(ctl.map((c) => ({ amplitude: c.hy.amplitude, distribution: c.hy.distribution, f0Hz: c.hy.f0Hz, noise, noiseMagnitudes: c.ny })));
+          const scale = 1 / B;
+          const g: Record<string, Tensor> = {};
+          for (const k of outKeys) g[k] = ndarray(new Float64Array(B * T * width(k)), [B, T, width(k)]);
+          ctl.forEach((c, b) => {
+            const gr = r.grads[b];
+            const sc = (v: Float64Array) => v.map((e) => e * scale);
+            const [gx] = c.hpull({ amplitude: sc(gr.amplitude), distribution: frames(sc(gr.distribution), T, width('harmonic_distribution')), f0Hz: sc(gr.f0Hz) } as never);
+            const gh = gx as { amplitudes?: Signal; harmonicDistribution?: Signal };
+            const [gn] = c.npull(frames(sc((gr.noiseMagnitudes as { data: Float64Array }).data), T, width('noise_magnitudes')) as never);
+            const put = (k: string, v: Signal | undefined) => {
+              if (v !== undefined) g[k].data.set((v as { data?: Float64Array }).data ?? (v as Float64Array), b * T * width(k));
+            };
+            put('amps', gh.amplitudes);
+            put('harmonic_distribution', gh.harmonicDistribution);
+            put('noise_magnitudes', gn as Signal);
+          });
+          const gDecoder = await pull(g);
+          return { value: r.values.reduce((a, v) => a + v, 0) / B, grad: { decoder: gDecoder } };
+        } finally {
+          step.free();
+        }
+      },
+    };
+  }
+
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, autoencoder, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
 }

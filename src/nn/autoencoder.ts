@@ -79,7 +79,7 @@ export function loudnessFeature(audio: readonly Float64Array[], preset: ModelPre
   return ndarray(out, [audio.length, T, 1]);
 }
 
-function readPreset(fn: string, o: AutoencoderOptions): { preset: ModelPreset; loss: SpectralLossOptions; T: number } {
+export function readPreset(fn: string, o: AutoencoderOptions): { preset: ModelPreset; loss: SpectralLossOptions; T: number } {
   if (o === undefined) fail(fn, 'opts { preset } is required, e.g. { preset: nn.presets.small }');
   const { preset, loss = DDSP_LOSS } = readOptions(fn, o, ['preset', 'loss']);
   if (typeof preset !== 'object' || preset === null) fail(fn, 'opts.preset must be a model preset (see nn.presets)');
