@@ -24,7 +24,7 @@ import { readGru, type GruGrads, type GruOptions, type GruOutput, type GruWeight
 import { readMatrix, readRows, type Tensor } from '../nn/tensor.ts';
 import { columnSums, gemm, gruBackward, gruForward, type GruDevWeights, type GruShape } from './nn.ts';
 import { Device, f32, GpuArray, inputBuf, type Buf, type GpuInput, type GpuJs } from './device.ts';
-import { dftPlan, magnitudes, spectra } from './spectral.ts';
+import { dftPlan, magnitudes, reverbBackward, reverbForward, reverbPlan, spectra, type ReverbPlan } from './spectral.ts';
 import { deviceLoss, lossTerms } from './loss.ts';
 import { decoderBackward, decoderForward, decoderWeights, freeTape, type Fc32 } from './decoder.ts';
 import { initRnnFcDecoder, readDecoder, type RnnFcDecoderOptions } from '../nn/decoder.ts';
@@ -93,10 +93,16 @@ export interface HarmonicNoiseGrads {
  * target b: the whole forward and backward pass as one GPU pipeline.
  */
 export interface HarmonicNoiseLoss {
-  /** Each example's loss. */
-  loss(examples: readonly HarmonicNoiseExample[]): Promise<number[]>;
-  /** Each example's loss and the gradients of that loss with respect to its controls. */
-  valueAndGrad(examples: readonly HarmonicNoiseExample[]): Promise<{ values: number[]; grads: HarmonicNoiseGrads[] }>;
+  /**
+   * Each example's loss. `shared.reverbIr`: DDSP's reverb (one IR for the batch, its first tap
+   * masked, the dry signal added) after the synthesis.
+   */
+  loss(examples: readonly HarmonicNoiseExample[], shared?: { reverbIr?: Float64Array }): Promise<number[]>;
+  /**
+   * Each example's loss and the gradients of that loss with respect to its controls; with a
+   * reverb, `shared.reverbIr` is the gradient of the losses' sum with respect to the IR.
+   */
+  valueAndGrad(examples: readonly HarmonicNoiseExample[], shared?: { reverbIr?: Float64Array }): Promise<{ values: number[]; grads: HarmonicNoiseGrads[]; shared?: { reverbIr: Float64Array } }>;
   /** Release the targets' device buffers. */
   free(): void;
 }
@@ -166,9 +172,17 @@ export interface GpuBackend {
    * decoder, harmonic + filtered-noise synthesis, the multi-scale spectral loss averaged over the
    * batch) with the decoder, the synthesis, the loss and their backward passes on the GPU; the
    * synth nodes' control scaling (exp-sigmoid, Nyquist normalisation) runs in float64 on the CPU
-   * between them. Presets with a trainable reverb are refused for now.
+   * between them; with the preset's trainable reverb (DDSP's, one IR for the batch) as DFT
+   * products on the device.
    */
   autoencoder(opts: AutoencoderOptions): GpuAutoencoder;
+  /**
+   * DDSP's reverb (effects.reverb: y = x + x ∗ ir with ir[0] masked, 'same' length) as a product
+   * of real DFTs of nextPow2(N + L − 1) points on the GPU (four-step transforms). Float32 out.
+   */
+  reverb(audio: GpuInput, ir: Float64Array, opts?: { addDry?: boolean }): Promise<Float32Array>;
+  /** reverbVjp on the GPU: the audio's cotangent and the IR's (first tap 0), as DFT products. */
+  reverbVjp(gy: GpuInput, audio: GpuInput, ir: Float64Array, opts?: { addDry?: boolean }): Promise<{ audio: Float64Array; ir: Float64Array }>;
   /** Copy an array to the device, for functions that take a GpuInput. */
   upload(x: Float64Array | Float32Array): GpuArray;
   /**
@@ -439,30 +453,90 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     const flat = new Float32Array(B * N);
     targets.forEach((t, b) => flat.set(inputBuf(fn, `targets[${b}]`, t, N).buf as Float32Array, b * N));
     const L = await deviceLoss(dev, fn, flat, B, N, lo);
-    async function run(examples: readonly HarmonicNoiseExample[], withGrad: boolean) {
+    async function run(examples: readonly HarmonicNoiseExample[], withGrad: boolean, shared?: { reverbIr?: Float64Array }) {
       if (!Array.isArray(examples) || examples.length !== B) fail(fn, `examples must be an array of ${B} (one per target)`);
       examples.forEach((e, b) => readOptions(fn, e, ['amplitude', 'distribution', 'f0Hz', 'noise', 'noiseMagnitudes'], `examples[${b}]`));
+      if (shared !== undefined) readOptions(fn, shared, ['reverbIr'], 'shared');
+      const ir = shared?.reverbIr;
+      if (ir !== undefined && (!(ir instanceof Float64Array) || ir.length < 1)) fail(fn, 'shared.reverbIr must be a Float64Array of at least one tap');
       const hp = planHarmonic(fn, examples, so);
       const noise = new Float32Array(B * N);
       examples.forEach((e, b) => noise.set(inputBuf(fn, `examples[${b}].noise`, e.noise, N).buf as Float32Array, b * N));
       const fp = planFir(fn, N, examples.map((e) => e.noiseMagnitudes), fo);
       const harm = await synthesize(dev, hp);
       const filtered = await filter(dev, fp, noise);
-      const audio = await addBufs(dev, harm, filtered, B * N);
+      const dry = await addBufs(dev, harm, filtered, B * N);
       dev.free(harm, filtered);
+      // DDSP's reverb (one trainable IR for the batch, its first tap masked), dry signal added.
+      let rv: { y: Buf; X: Buf; M: Buf } | null = null;
+      let rp: ReverbPlan | null = null;
+      if (ir) {
+        const m = inputBuf(fn, 'shared.reverbIr', ir).buf as Float32Array;
+        m[0] = 0;
+        rp = reverbPlan(B, N, m.length);
+        rv = await reverbForward(dev, rp, dry, m);
+      }
+      const audio = rv ? rv.y : dry;
       const r = await L.evaluate(audio, withGrad);
-      dev.free(audio);
-      if (!r.grad) return { values: r.values, grads: [] };
-      const hg = await synthesizeVjp(dev, hp, r.grad);
-      const ng = await filterVjpMagnitudes(dev, fp, r.grad, noise);
-      dev.free(r.grad);
-      return { values: r.values, grads: hg.map((g, b) => ({ amplitude: g.amplitude, distribution: g.distribution, f0Hz: g.f0Hz, noiseMagnitudes: ng[b] })) };
+      if (rv) dev.free(rv.y);
+      if (!r.grad) {
+        if (rv) dev.free(rv.X, rv.M);
+        dev.free(dry);
+        return { values: r.values, grads: [] };
+      }
+      let gDry = r.grad;
+      let gIr: Float64Array | undefined;
+      if (rv && rp) {
+        const back = await reverbBackward(dev, rp, r.grad, rv.X, rv.M);
+        dev.free(rv.X, rv.M, r.grad);
+        gDry = back.gx;
+        gIr = Float64Array.from(back.gm);
+      }
+      dev.free(dry);
+      const hg = await synthesizeVjp(dev, hp, gDry);
+      const ng = await filterVjpMagnitudes(dev, fp, gDry, noise);
+      dev.free(gDry);
+      return {
+        values: r.values,
+        grads: hg.map((g, b) => ({ amplitude: g.amplitude, distribution: g.distribution, f0Hz: g.f0Hz, noiseMagnitudes: ng[b] })),
+        ...(gIr ? { shared: { reverbIr: gIr } } : {}),
+      };
     }
     return {
-      loss: async (ex) => (await run(ex, false)).values,
-      valueAndGrad: (ex) => run(ex, true),
+      loss: async (ex, shared) => (await run(ex, false, shared)).values,
+      valueAndGrad: (ex, shared) => run(ex, true, shared),
       free: () => L.free(),
     };
+  }
+
+  function reverbInputs(fn: string, audio: GpuInput, ir: Float64Array, o: { addDry?: boolean }) {
+    const { addDry = true } = readOptions(fn, o, ['addDry']);
+    checkBoolean(fn, 'opts.addDry', addDry);
+    if (!addDry) fail(fn, 'opts.addDry false does not run on the GPU yet (DDSP adds the dry signal)');
+    const x = inputBuf(fn, 'audio', audio);
+    if (x.length < 1) fail(fn, 'audio must have at least one sample (got 0)');
+    if (!(ir instanceof Float64Array) || ir.length < 1) fail(fn, 'ir must be a Float64Array of at least one tap');
+    const m = inputBuf(fn, 'ir', ir).buf as Float32Array;
+    m[0] = 0;
+    return { x, m, p: reverbPlan(1, x.length, m.length) };
+  }
+
+  async function reverb(audio: GpuInput, ir: Float64Array, o: { addDry?: boolean } = {}): Promise<Float32Array> {
+    const { x, m, p } = reverbInputs('gpu.reverb', audio, ir, o);
+    const r = await reverbForward(dev, p, x.buf, m);
+    dev.free(r.X, r.M);
+    return readFree(r.y);
+  }
+
+  async function reverbVjp(gy: GpuInput, audio: GpuInput, ir: Float64Array, o: { addDry?: boolean } = {}): Promise<{ audio: Float64Array; ir: Float64Array }> {
+    const fn = 'gpu.reverbVjp';
+    const { x, m, p } = reverbInputs(fn, audio, ir, o);
+    const g = inputBuf(fn, 'gy', gy, x.length);
+    const r = await reverbForward(dev, p, x.buf, m);
+    dev.free(r.y);
+    const b = await reverbBackward(dev, p, g.buf, r.X, r.M);
+    dev.free(r.X, r.M);
+    return { audio: Float64Array.from(await readFree(b.gx)), ir: Float64Array.from(b.gm) };
   }
 
   function rnnFcDecoder(opts: RnnFcDecoderOptions): GpuDecoder {
@@ -562,7 +636,6 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
   function autoencoder(opts: AutoencoderOptions): GpuAutoencoder {
     const fn = 'gpu.autoencoder';
     const { preset, loss, T } = readPreset(fn, opts);
-    if (preset.reverbLength > 0) fail(fn, `the trainable reverb does not run on the GPU yet: use { ...preset, reverbLength: 0 } or the CPU autoencoder (got reverbLength ${preset.reverbLength})`);
     lossTerms(fn, loss);
     const dec = rnnFcDecoder(preset.decoder);
     const keys = preset.decoder.inputKeys;
@@ -576,8 +649,17 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
         const f = `${fn}.valueAndGrad`;
         if (typeof x !== 'object' || x === null) fail(f, `x must be { ${[...keys, 'f0_hz', 'audio'].join(', ')} }`);
         readOptions(f, x, [...keys, 'f0_hz', 'audio'], 'x');
-        if (typeof params !== 'object' || params === null) fail(f, 'params must be { decoder }');
-        readOptions(f, params, ['decoder'], 'params');
+        const pk = preset.reverbLength > 0 ? ['decoder', 'reverb'] : ['decoder'];
+        if (typeof params !== 'object' || params === null) fail(f, `params must be { ${pk.join(', ')} }`);
+        readOptions(f, params, pk, 'params');
+        let ir: Float64Array | undefined;
+        if (preset.reverbLength > 0) {
+          const rp = params.reverb as { ir?: unknown } | undefined;
+          if (typeof rp !== 'object' || rp === null) fail(f, `params.reverb must be { ir } with ${preset.reverbLength} taps`);
+          readOptions(f, rp, ['ir'], 'params.reverb');
+          checkLike(f, 'params.reverb.ir', new Float64Array(preset.reverbLength), rp.ir);
+          ir = rp.ir as Float64Array;
+        }
         const F0 = readRows(f, 'x.f0_hz', x.f0_hz);
         const B = F0.shape.length === 3 ? F0.shape[0] : 1;
         if (F0.c !== 1 || F0.rows !== B * T) fail(f, `x.f0_hz must be [B, ${T}, 1] (got [${F0.shape.join(', ')}])`);
@@ -595,7 +677,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
         });
         const step = await makeHarmonicNoiseLoss(audio, { synth: { nSamples, sampleRate }, filter: { windowSize: preset.noiseWindowSize }, loss });
         try {
-          const r = await step.valueAndGrad(ctl.map((c) => ({ amplitude: c.hy.amplitude, distribution: c.hy.distribution, f0Hz: c.hy.f0Hz, noise, noiseMagnitudes: c.ny })));
+          const r = await step.valueAndGrad(ctl.map((c) => ({ amplitude: c.hy.amplitude, distribution: c.hy.distribution, f0Hz: c.hy.f0Hz, noise, noiseMagnitudes: c.ny })), ir ? { reverbIr: ir } : undefined);
           const scale = 1 / B;
           const g: Record<string, Tensor> = {};
           for (const k of outKeys) g[k] = ndarray(new Float64Array(B * T * width(k)), [B, T, width(k)]);
@@ -613,7 +695,8 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
             put('noise_magnitudes', gn as Signal);
           });
           const gDecoder = await pull(g);
-          return { value: r.values.reduce((a, v) => a + v, 0) / B, grad: { decoder: gDecoder } };
+          const grad: Params = { decoder: gDecoder };
+          return { value: r.values.reduce((a, v) => a + v, 0) / B, grad: r.shared ? { ...grad, reverb: { ir: r.shared.reverbIr.map((v) => v * scale) } } : grad };
         } finally {
           step.free();
         }
@@ -621,5 +704,5 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     };
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, autoencoder, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, autoencoder, reverb, reverbVjp, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
 }

@@ -332,3 +332,132 @@ export async function lossGrad(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, 
   dev.free(z);
   return out;
 }
+
+type CP = { bins: number; perExample: number; conj: number; n: number; scaled: number };
+
+/**
+ * P[f, k] = A[f, k]·(conj?)H[(f if perExample), k], times irfft's weight (1/n at k = 0 and n/2,
+ * 2/n between) when `scaled`, so that inv1/inv2 of P is the real inverse DFT.
+ */
+function mulSpec(this: Thread<CP>, A: Float32Array, H: Float32Array): number {
+  const i = this.thread.x;
+  const p = Math.floor((i + 0.5) / 2);
+  const c = i - 2 * p;
+  const f = Math.floor((p + 0.5) / this.constants.bins);
+  const k = p - f * this.constants.bins;
+  let q = k;
+  if (this.constants.perExample > 0.5) q = p;
+  const ar = A[2 * p];
+  const ai = A[2 * p + 1];
+  const hr = H[2 * q];
+  let hi = H[2 * q + 1];
+  if (this.constants.conj > 0.5) hi = -hi;
+  let w = 1;
+  if (this.constants.scaled > 0.5) {
+    w = 2 / this.constants.n;
+    if (k < 0.5 || k > this.constants.bins - 1.5) w = 1 / this.constants.n;
+  }
+  if (c < 0.5) return w * (ar * hr - ai * hi);
+  return w * (ar * hi + ai * hr);
+}
+
+type CSB = { bins: number; B: number; n: number };
+
+/** Σ_f conj(A[f, k])·G[f, k], with irfft's weights: the spectrum of a batch-summed correlation. */
+function corrSpecSum(this: Thread<CSB>, A: Float32Array, G: Float32Array): number {
+  const i = this.thread.x;
+  const k = Math.floor((i + 0.5) / 2);
+  const c = i - 2 * k;
+  let re = 0;
+  let im = 0;
+  for (let f = 0; f < this.constants.B; f++) {
+    const p = f * this.constants.bins + k;
+    const ar = A[2 * p];
+    const ai = A[2 * p + 1];
+    const gr = G[2 * p];
+    const gi = G[2 * p + 1];
+    re += ar * gr + ai * gi;
+    im += ar * gi - ai * gr;
+  }
+  let w = 2 / this.constants.n;
+  if (k < 0.5 || k > this.constants.bins - 1.5) w = 1 / this.constants.n;
+  if (c < 0.5) return w * re;
+  return w * im;
+}
+
+type CA = { N: number; n: number };
+
+/** y[b, t] = x[b, t] + z[b, t] for t < N (z has n values per example). */
+function addPrefix(this: Thread<CA>, x: Float32Array, z: Float32Array): number {
+  const i = this.thread.x;
+  const b = Math.floor((i + 0.5) / this.constants.N);
+  const t = i - b * this.constants.N;
+  return x[i] + z[b * this.constants.n + t];
+}
+
+/** One-frame rectangular-window plan: the real DFT of `len` samples zero-padded to n. */
+export function wholePlan(len: number, n: number): DftPlan {
+  return dftPlan({ frameSize: len, hop: len, fftSize: n, bins: n / 2 + 1, nFrames: 1, padLeft: 0, window: new Float64Array(len).fill(1) });
+}
+
+/** The real inverse DFT of weighted spectra P [F, bins] → z [F, n]. */
+async function inverse(dev: Device, d: DftPlan, P: Buf, F: number): Promise<Buf> {
+  const { n, n1, n2 } = d;
+  const bins = n / 2 + 1;
+  const y = await dev.run(dev.kernel('inv1', inv1 as never, F * n * 2, { n, n1, n2, bins }), P, d.t1, d.t2);
+  const z = await dev.run(dev.kernel('inv2', inv2 as never, F * n, { n, n1, n2, bins }), y, d.t3);
+  dev.free(y);
+  return z;
+}
+
+export interface ReverbPlan {
+  B: number;
+  N: number;
+  L: number;
+  n: number;
+  /** Plans for the audio (N samples) and for the IR (L taps), both to n points. */
+  da: DftPlan;
+  dm: DftPlan;
+}
+
+export function reverbPlan(B: number, N: number, L: number): ReverbPlan {
+  let n = 2;
+  while (n < N + L - 1) n *= 2;
+  return { B, N, L, n, da: wholePlan(N, n), dm: wholePlan(L, n) };
+}
+
+/**
+ * DDSP's reverb for every example: y = x + (x ∗ m)[0, N) with one IR m (m[0] already zeroed), as
+ * products of real DFTs. Returns y and the spectra the VJP needs (free them with the result).
+ */
+export async function reverbForward(dev: Device, p: ReverbPlan, x: Buf, m: Float32Array): Promise<{ y: Buf; X: Buf; M: Buf }> {
+  const bins = p.n / 2 + 1;
+  const X = await spectra(dev, p.da, x, p.N, p.B);
+  const M = await spectra(dev, p.dm, m, p.L, 1);
+  const P = await dev.run(dev.kernel('mulSpec', mulSpec as never, p.B * bins * 2, { bins, perExample: 0, conj: 0, n: p.n, scaled: 1 }), X, M);
+  const z = await inverse(dev, p.da, P, p.B);
+  dev.free(P);
+  const y = await dev.run(dev.kernel('addPrefix', addPrefix as never, p.B * p.N, { N: p.N, n: p.n }), x, z);
+  dev.free(z);
+  return { y, X, M };
+}
+
+/** The reverb's VJP: the input's cotangent [B, N] on the device, and the IR's (Σ over the batch) read back. */
+export async function reverbBackward(dev: Device, p: ReverbPlan, gy: Buf, X: Buf, M: Buf): Promise<{ gx: Buf; gm: Float32Array }> {
+  const bins = p.n / 2 + 1;
+  const G = await spectra(dev, p.da, gy, p.N, p.B);
+  const Pg = await dev.run(dev.kernel('mulSpec', mulSpec as never, p.B * bins * 2, { bins, perExample: 0, conj: 1, n: p.n, scaled: 1 }), G, M);
+  const zx = await inverse(dev, p.da, Pg, p.B);
+  dev.free(Pg);
+  const gx = await dev.run(dev.kernel('addPrefix', addPrefix as never, p.B * p.N, { N: p.N, n: p.n }), gy, zx);
+  dev.free(zx);
+  const S = await dev.run(dev.kernel('corrSpecSum', corrSpecSum as never, bins * 2, { bins, B: p.B, n: p.n }), X, G);
+  dev.free(G);
+  const zm = await inverse(dev, p.da, S, 1);
+  dev.free(S);
+  const all = await dev.read(zm);
+  dev.free(zm);
+  const gm = all.slice(0, p.L);
+  gm[0] = 0;
+  return { gx, gm };
+}

@@ -159,3 +159,25 @@ describe('ddsp/gpu batched harmonic synth', () => {
     await expect(gpu.harmonicSynthBatchVjp(gys.slice(1), items, opts)).rejects.toThrow('gpu.harmonicSynthBatchVjp: gAudio must be an array of 3 cotangents, one per example');
   }, 60_000);
 });
+
+describe('ddsp/gpu reverb', () => {
+  it('equals effects.reverb and its VJP (DFT products of nextPow2(N + L − 1) points)', async () => {
+    const { reverb, reverbVjp } = await import('../../src/effects/reverb.ts');
+    const gpu = await gpuBackend({ quiet: true });
+    for (const [N, L] of [[3200, 1000], [1000, 3000], [64, 1]] as const) {
+      const x = Float64Array.from({ length: N }, (_, i) => Math.sin(i * 0.3) * Math.cos(i * 0.011));
+      const gy = Float64Array.from({ length: N }, (_, i) => Math.cos(i * 0.07 + 1));
+      const ir = Float64Array.from({ length: L }, (_, i) => 0.05 * Math.exp(-i / 200) * Math.sin(i * 1.7 + 0.3));
+      const irCopy = ir.slice();
+      expect(maxRelDiff(await gpu.reverb(x, ir), reverb(x, ir))).toBeLessThan(1e-6);
+      const got = await gpu.reverbVjp(gy, x, ir);
+      const ref = reverbVjp(gy, x, ir);
+      expect(maxRelDiff(got.audio, ref.audio)).toBeLessThan(1e-6);
+      if (L > 1) expect(maxRelDiff(got.ir, ref.ir)).toBeLessThan(1e-5);
+      expect(got.ir[0]).toBe(0);
+      expect(ir).toEqual(irCopy);
+    }
+    await expect(gpu.reverb(new Float64Array(8), new Float64Array(2), { addDry: false })).rejects.toThrow('gpu.reverb: opts.addDry false does not run on the GPU yet');
+    await expect(gpu.reverb(new Float64Array(8), Float32Array.of(1) as never)).rejects.toThrow('gpu.reverb: ir must be a Float64Array of at least one tap');
+  }, 60_000);
+});
