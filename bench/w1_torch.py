@@ -106,7 +106,18 @@ def main():
     p.add_argument('--dtype', default='float32', choices=['float32', 'float64'])
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--ms', type=float, default=2000)
+    p.add_argument('--grad-error', action='store_true', help='print how far float32 gradients are from float64 ones (relative L2) and exit')
     a = p.parse_args()
+    if a.grad_error:
+        grads = {}
+        for dt in (torch.float32, torch.float64):
+            f0, amp, hd, nm, noise, target = inputs(dt)
+            xs = [x.clone().requires_grad_() for x in (f0, amp, hd, nm)]
+            loss_fn(synth(*xs[:3]) + filter_noise(noise, xs[3]), target).backward()
+            grads[dt] = [x.grad.double() for x in xs]
+        names = ['f0', 'amp', 'hd', 'nm']
+        print(json.dumps({'torch': torch.__version__, 'relL2_f32_vs_f64': {n: float((g32 - g64).norm() / g64.norm()) for n, g32, g64 in zip(names, grads[torch.float32], grads[torch.float64])}}))
+        return
     torch.set_num_threads(a.threads)
     dtype = getattr(torch, a.dtype)
     f0, amp, hd, nm, noise, target = inputs(dtype)

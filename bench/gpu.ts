@@ -1,0 +1,139 @@
+/**
+ * ddsp/gpu against our CPU path, in one process on one machine (the CPU side is the library's
+ * float64 code on the calling thread). Run under Deno, whose navigator.gpu gives gpu.js its WebGPU
+ * backend:
+ *
+ *   npm run bench:gpu          (= XDG_RUNTIME_DIR=/tmp deno run -A --node-modules-dir=manual bench/gpu.ts)
+ *
+ * On a CPU-only machine with Mesa's lavapipe (software Vulkan) installed this runs, but lavapipe
+ * is not a GPU: its figures check the pipeline, not the speed. The first line says which adapter
+ * ran. Cases (medians of alternating runs after a warm-up):
+ *   W1 (b)            forward + gradients of issue 14's output stage (bench/w1Case.ts): GPU =
+ *                     makeHarmonicNoiseLoss, target spectra recomputed per call as W1 defines;
+ *                     CPU = the fused path (w1Case.fusedGrad).
+ *   W1 ×B             B W1 examples in one GPU step (one launch per kernel for the batch) against
+ *                     B CPU calls; BENCH_GPU_BATCH (default 4; 16 on a GPU).
+ *   decoder step      an autoencoder training step (decoder, synthesis, loss, backward) with a
+ *                     preset: BENCH_GPU_PRESET (default 'small', batch 1; on a GPU:
+ *                     'soloInstrument' and BENCH_GPU_AE_BATCH=16), GPU = gpu.autoencoder, CPU =
+ *                     valueAndGrad(nn.autoencoder).
+ * Every case also prints how far the GPU's results are from the CPU's (relative L2 of the
+ * gradients, relative difference of the loss).
+ */
+import ndarray from 'ndarray';
+import { gpuBackend } from '../src/gpu/index.ts';
+import * as w1 from './w1Case.ts';
+import { autoencoder, initAutoencoder, preprocess } from '../src/nn/autoencoder.ts';
+import { presets } from '../src/nn/decoder.ts';
+import { valueAndGrad } from '../src/graph/valueAndGrad.ts';
+import type { Params } from '../src/core/tree.ts';
+
+const env = (k: string) => (globalThis as { Deno?: { env: { get(k: string): string | undefined } } }).Deno?.env.get(k) ?? (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[k];
+const MIN_MS = Number(env('BENCH_MS') ?? 2000);
+
+async function timeBoth(gpuRun: () => Promise<unknown>, cpuRun: () => unknown, minRuns = 3): Promise<{ gpu: number; cpu: number }> {
+  await gpuRun();
+  cpuRun();
+  const g: number[] = [];
+  const c: number[] = [];
+  let spent = 0;
+  while (g.length < minRuns || spent < MIN_MS) {
+    let t0 = performance.now();
+    await gpuRun();
+    g.push(performance.now() - t0);
+    t0 = performance.now();
+    cpuRun();
+    c.push(performance.now() - t0);
+    spent += g[g.length - 1] + c[c.length - 1];
+    if (g.length >= 50) break;
+  }
+  const med = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { gpu: med(g), cpu: med(c) };
+}
+
+function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let e = 0;
+  let n = 0;
+  for (let i = 0; i < b.length; i++) {
+    e += (a[i] - b[i]) ** 2;
+    n += b[i] ** 2;
+  }
+  return Math.sqrt(e / n);
+}
+
+function leaves(t: unknown, path = ''): [string, Float64Array][] {
+  if (t instanceof Float64Array) return [[path, t]];
+  if (typeof t === 'object' && t !== null && 'data' in t && 'shape' in t) return [[path, (t as { data: Float64Array }).data]];
+  return Object.entries(t as object).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
+}
+
+const rows: string[] = [];
+function row(name: string, gpuMs: number, cpuMs: number, note: string): void {
+  const r = `| ${name} | ${gpuMs.toFixed(1)} | ${cpuMs.toFixed(1)} | ${(cpuMs / gpuMs).toFixed(2)}× | ${note} |`;
+  rows.push(r);
+  console.log(r);
+}
+
+const gpu = await gpuBackend({ quiet: true });
+console.log(`${gpu.describe}\n`);
+console.log('| case | GPU (ms) | our CPU path (ms) | CPU / GPU | GPU vs CPU results |');
+console.log('|---|---:|---:|---:|---|');
+
+// ---- W1 (b), one example ----
+const x = w1.w1Inputs();
+const SYNTH = { nSamples: w1.T, sampleRate: w1.SR, ampResample: 'linear' as const };
+const FILTER = { windowSize: 0, delayCompensation: 62 };
+const example = { amplitude: x.amp, distribution: x.hd, f0Hz: x.f0, noise: x.noise, noiseMagnitudes: x.nm };
+async function gpuW1(B: number) {
+  const step = await gpu.makeHarmonicNoiseLoss(Array.from({ length: B }, () => x.target), { synth: SYNTH, filter: FILTER, loss: w1.LOSS });
+  const r = await step.valueAndGrad(Array.from({ length: B }, () => example));
+  step.free();
+  return r;
+}
+{
+  const ref = w1.fusedGrad(x);
+  const got = await gpuW1(1);
+  const g = got.grads[0];
+  const note = `loss ${(Math.abs(got.values[0] - ref.loss) / ref.loss).toExponential(1)}; grads amp ${relL2(g.amplitude, ref.grads.amp).toExponential(1)}, hd ${relL2(g.distribution, ref.grads.hd).toExponential(1)}, f0 ${relL2(g.f0Hz, ref.grads.f0).toExponential(1)}, noise ${relL2((g.noiseMagnitudes as { data: Float64Array }).data, ref.grads.nm).toExponential(1)}`;
+  const t = await timeBoth(() => gpuW1(1), () => w1.fusedGrad(x));
+  row('W1 (b) forward + gradients', t.gpu, t.cpu, note);
+}
+{
+  const B = Number(env('BENCH_GPU_BATCH') ?? 4);
+  const t = await timeBoth(() => gpuW1(B), () => {
+    for (let b = 0; b < B; b++) w1.fusedGrad(x);
+  }, 2);
+  row(`W1 (b) × ${B} examples, one GPU step`, t.gpu, t.cpu, `${(t.gpu / B).toFixed(1)} ms per example on the GPU`);
+}
+
+// ---- an autoencoder training step ----
+{
+  const name = (env('BENCH_GPU_PRESET') ?? 'small') as keyof typeof presets;
+  const B = Number(env('BENCH_GPU_AE_BATCH') ?? 1);
+  const preset = presets[name];
+  const T = (preset.nSamples * preset.frameRate) / preset.sampleRate;
+  const f0 = Float64Array.from({ length: B * T }, (_, i) => 220 * 2 ** (((i % T) / T) * 0.5) + 20 * Math.floor(i / T));
+  const ld = Float64Array.from({ length: B * T }, (_, i) => -30 + 10 * Math.sin(i / 40));
+  const f0_hz = ndarray(f0, [B, T, 1]);
+  let s = 7;
+  const audio = Array.from({ length: B }, (_, b) => Float64Array.from({ length: preset.nSamples }, (_, i) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return 0.3 * Math.sin((2 * Math.PI * (220 + 20 * b) * i) / preset.sampleRate) + 0.003 * (s / 2 ** 32 - 0.5);
+  }));
+  const input = { ...preprocess(f0_hz, ndarray(ld, [B, T, 1])), f0_hz, audio };
+  const params = initAutoencoder({ preset }, 0);
+  const cpuStep = valueAndGrad(autoencoder({ preset }));
+  const gpuStep = gpu.autoencoder({ preset });
+  const ref = cpuStep(input as never, params);
+  const got = await gpuStep.valueAndGrad(input, params);
+  const have = new Map(leaves(got.grad as Params));
+  let worst = 0;
+  let worstAt = '';
+  for (const [path, v] of leaves(ref.grad)) {
+    const e = relL2(have.get(path) as Float64Array, v);
+    if (e > worst) [worst, worstAt] = [e, path];
+  }
+  const t = await timeBoth(() => gpuStep.valueAndGrad(input, params), () => cpuStep(input as never, params), 2);
+  row(`${name} training step, batch ${B}`, t.gpu, t.cpu, `loss ${(Math.abs(got.value - ref.value) / ref.value).toExponential(1)}; worst gradient ${worst.toExponential(1)} (${worstAt.slice(1)})`);
+}
+console.log(`\nCPU / GPU > 1: the GPU is faster. ${gpu.mode === 'webgpu' && /fallback|llvmpipe|lavapipe/i.test(gpu.describe) ? 'This adapter is a software rasteriser (lavapipe), NOT a GPU: these are pipeline checks, not speed figures.' : ''}`);
