@@ -18,7 +18,8 @@
  *                     'soloInstrument' and BENCH_GPU_AE_BATCH=16), GPU = gpu.autoencoder, CPU =
  *                     valueAndGrad(nn.autoencoder).
  * Every case also prints how far the GPU's results are from the CPU's (relative L2 of the
- * gradients, relative difference of the loss).
+ * gradients, relative difference of the loss); a first table gives each kernel's error against
+ * the float64 CPU reference at W1's sizes (and a 48000-tap reverb, a GRU of 128).
  */
 import ndarray from 'ndarray';
 import { gpuBackend } from '../src/gpu/index.ts';
@@ -27,6 +28,13 @@ import { autoencoder, initAutoencoder, preprocess } from '../src/nn/autoencoder.
 import { presets } from '../src/nn/decoder.ts';
 import { valueAndGrad } from '../src/graph/valueAndGrad.ts';
 import type { Params } from '../src/core/tree.ts';
+import { frames } from '../src/core/frames.ts';
+import { harmonicSynthVjp } from '../src/synths/harmonic.ts';
+import { frequencyFilterVjp } from '../src/spectral/frequencyFilter.ts';
+import { magnitudeSpectrogram } from '../src/spectral/stft.ts';
+import { spectralLossValueAndGrad } from '../src/losses/spectralLoss.ts';
+import { reverb, reverbVjp } from '../src/effects/reverb.ts';
+import { gru, gruVjp } from '../src/nn/gru.ts';
 
 const env = (k: string) => (globalThis as { Deno?: { env: { get(k: string): string | undefined } } }).Deno?.env.get(k) ?? (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env[k];
 const MIN_MS = Number(env('BENCH_MS') ?? 2000);
@@ -67,6 +75,17 @@ function leaves(t: unknown, path = ''): [string, Float64Array][] {
   return Object.entries(t as object).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
 }
 
+/** max |a − b| / max |b|. */
+function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let d = 0;
+  let m = 0;
+  for (let i = 0; i < b.length; i++) {
+    d = Math.max(d, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return d / m;
+}
+
 const rows: string[] = [];
 function row(name: string, gpuMs: number, cpuMs: number, note: string): void {
   const r = `| ${name} | ${gpuMs.toFixed(1)} | ${cpuMs.toFixed(1)} | ${(cpuMs / gpuMs).toFixed(2)}× | ${note} |`;
@@ -76,6 +95,61 @@ function row(name: string, gpuMs: number, cpuMs: number, note: string): void {
 
 const gpu = await gpuBackend({ quiet: true });
 console.log(`${gpu.describe}\n`);
+// ---- accuracy of each kernel against the float64 CPU reference, at W1's and DDSP's sizes ----
+{
+  const x = w1.w1Inputs();
+  const SYN = { nSamples: w1.T, sampleRate: w1.SR, ampResample: 'linear' as const };
+  const FIL = { windowSize: 0, delayCompensation: 62 };
+  const e = (v: number) => v.toExponential(1);
+  const acc: [string, string][] = [];
+  const audio = new Float64Array(w1.T);
+  const h = w1.synthOnly(x);
+  const nz = w1.noiseOnly(x);
+  for (let i = 0; i < w1.T; i++) audio[i] = h[i] + nz[i];
+  acc.push(['harmonicSynth (64000 × 100)', `max error ${e(maxRel(await gpu.harmonicSynth(x.amp, x.hd, x.f0, SYN), h))} of the peak`]);
+  const gy = Float64Array.from({ length: w1.T }, (_, i) => Math.sin(i * 0.37) * 1e-3);
+  const hv = await gpu.harmonicSynthVjp(gy, x.amp, x.hd, x.f0, SYN);
+  const hc = harmonicSynthVjp(gy, x.amp, x.hd, x.f0, SYN);
+  acc.push(['harmonicSynthVjp', `amplitude ${e(maxRel(hv.amplitude, hc.amplitude as Float64Array))}, distribution ${e(maxRel(hv.distribution, hc.distribution.data))}, f0 ${e(maxRel(hv.f0Hz, hc.f0Hz as Float64Array))} of the largest`]);
+  acc.push(['frequencyFilter (1000 × 128 taps)', `max error ${e(maxRel(await gpu.frequencyFilter(x.noise, x.nm, FIL), nz))} of the peak`]);
+  const fv = await gpu.frequencyFilterVjp(gy, x.noise, x.nm, FIL);
+  const fc = frequencyFilterVjp(gy, x.noise, x.nm, FIL);
+  acc.push(['frequencyFilterVjp', `audio ${e(maxRel(fv.audio as Float64Array, fc.audio))}, magnitudes ${e(maxRel((fv.magnitudes as { data: Float64Array }).data, fc.magnitudes.data))} of the largest`]);
+  for (const n of [2048, 64]) acc.push([`magnitudeSpectrogram (${n})`, `max error ${e(maxRel((await gpu.magnitudeSpectrogram(audio, { frameSize: n })).data, magnitudeSpectrogram(audio, { frameSize: n }).data))} of the peak`]);
+  const L = await gpu.makeSpectralLoss(x.target, w1.LOSS);
+  const lg = await L.valueAndGrad(audio);
+  L.free();
+  const lc = spectralLossValueAndGrad(x.target, audio, w1.LOSS);
+  const L1 = await gpu.makeSpectralLoss(x.target, { ...w1.LOSS, logmagWeight: 0 });
+  const lg1 = await L1.valueAndGrad(audio);
+  L1.free();
+  const lc1 = spectralLossValueAndGrad(x.target, audio, { ...w1.LOSS, logmagWeight: 0 });
+  acc.push(["spectral loss, W1's six scales", `value ${e(Math.abs(lg.value - lc.value) / lc.value)}; gradient relative L2 ${e(relL2(lg.grad, lc.grad))} (magnitude term alone ${e(relL2(lg1.grad, lc1.grad))})`]);
+  const ir = Float64Array.from({ length: 48000 }, (_, i) => 0.01 * Math.exp(-i / 8000) * Math.sin(i * 1.3));
+  const rv = await gpu.reverbVjp(gy, audio, ir);
+  const rc = reverbVjp(gy, audio, ir);
+  acc.push(['reverb (64000 samples, 48000 taps)', `output ${e(maxRel(await gpu.reverb(audio, ir), reverb(audio, ir)))} of the peak; VJP audio ${e(maxRel(rv.audio, rc.audio))}, IR ${e(maxRel(rv.ir, rc.ir))} of the largest`]);
+  const arr = (n: number, sc: number, seed: number) => {
+    let q = seed;
+    return Float64Array.from({ length: n }, () => {
+      q = (Math.imul(q, 1664525) + 1013904223) >>> 0;
+      return sc * (q / 2 ** 32 - 0.5);
+    });
+  };
+  const [B, T, I, u] = [2, 100, 256, 128];
+  const gx = ndarray(arr(B * T * I, 1, 1), [B, T, I]);
+  const gw = { kernel: frames(arr(I * 3 * u, 0.2, 2), I, 3 * u), recurrentKernel: frames(arr(u * 3 * u, 0.2, 3), u, 3 * u), bias: frames(arr(6 * u, 0.1, 4), 2, 3 * u) };
+  const gs = ndarray(arr(B * T * u, 1, 5), [B, T, u]);
+  const go = await gpu.gru(gx, gw);
+  const gv = await gpu.gruVjp({ sequence: gs }, gx, gw);
+  const cv = gruVjp({ sequence: gs }, gx, gw);
+  acc.push([`gru / gruVjp (B ${B}, T ${T}, in ${I}, u ${u})`, `sequence ${e(relL2(go.sequence.data, gru(gx, gw).sequence.data))}; VJP x ${e(relL2(gv.x.data, cv.x.data))}, W ${e(relL2(gv.weights.kernel.data, cv.weights.kernel.data))}, U ${e(relL2(gv.weights.recurrentKernel.data, cv.weights.recurrentKernel.data))} (relative L2)`]);
+  console.log('| kernel (float32 on the device) | against the float64 CPU reference |');
+  console.log('|---|---|');
+  for (const [k, v] of acc) console.log(`| ${k} | ${v} |`);
+  console.log('');
+}
+
 console.log('| case | GPU (ms) | our CPU path (ms) | CPU / GPU | GPU vs CPU results |');
 console.log('|---|---:|---:|---:|---|');
 

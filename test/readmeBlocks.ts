@@ -1,6 +1,6 @@
 /**
  * README.md's TypeScript blocks and their annotations (see test/readme.test.ts): parsed, and turned
- * into modules with `ddsp`, `ddsp/node` and `ddsp/testing` resolved to the sources.
+ * into modules with `ddsp`, `ddsp/node`, `ddsp/testing` and `ddsp/gpu` resolved to the sources.
  */
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,8 @@ export function moduleOf(b: Block, forRun: boolean, dir: string): string {
   const imports = all.filter(isImport).map((l) => l
     .replace(/from 'ddsp'/, `from ${src('src/index.ts')}`)
     .replace(/from 'ddsp\/node'/, `from ${src('src/node/index.ts')}`)
-    .replace(/from 'ddsp\/testing'/, `from ${src('src/testing/index.ts')}`));
+    .replace(/from 'ddsp\/testing'/, `from ${src('src/testing/index.ts')}`)
+    .replace(/from 'ddsp\/gpu'/, `from ${src('src/gpu/index.ts')}`));
   return `${imports.join('\n')}\n${all.filter((l) => !isImport(l)).join('\n')}\nexport {};\n`;
 }
 
