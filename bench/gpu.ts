@@ -24,6 +24,7 @@
 import ndarray from 'ndarray';
 import { gpuBackend } from '../src/gpu/index.ts';
 import * as w1 from './w1Case.ts';
+import { leaves, maxRelDiff, relL2 } from '../test/compare.ts';
 import { autoencoder, initAutoencoder, preprocess } from '../src/nn/autoencoder.ts';
 import { presets } from '../src/nn/decoder.ts';
 import { valueAndGrad } from '../src/graph/valueAndGrad.ts';
@@ -59,33 +60,6 @@ async function timeBoth(gpuRun: () => Promise<unknown>, cpuRun: () => unknown, m
   return { gpu: med(g), cpu: med(c) };
 }
 
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(e / n);
-}
-
-function leaves(t: unknown, path = ''): [string, Float64Array][] {
-  if (t instanceof Float64Array) return [[path, t]];
-  if (typeof t === 'object' && t !== null && 'data' in t && 'shape' in t) return [[path, (t as { data: Float64Array }).data]];
-  return Object.entries(t as object).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
-}
-
-/** max |a − b| / max |b|. */
-function maxRel(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
-
 const rows: string[] = [];
 function row(name: string, gpuMs: number, cpuMs: number, note: string): void {
   const r = `| ${name} | ${gpuMs.toFixed(1)} | ${cpuMs.toFixed(1)} | ${(cpuMs / gpuMs).toFixed(2)}× | ${note} |`;
@@ -106,16 +80,16 @@ console.log(`${gpu.describe}\n`);
   const h = w1.synthOnly(x);
   const nz = w1.noiseOnly(x);
   for (let i = 0; i < w1.T; i++) audio[i] = h[i] + nz[i];
-  acc.push(['harmonicSynth (64000 × 100)', `max error ${e(maxRel(await gpu.harmonicSynth(x.amp, x.hd, x.f0, SYN), h))} of the peak`]);
+  acc.push(['harmonicSynth (64000 × 100)', `max error ${e(maxRelDiff(await gpu.harmonicSynth(x.amp, x.hd, x.f0, SYN), h))} of the peak`]);
   const gy = Float64Array.from({ length: w1.T }, (_, i) => Math.sin(i * 0.37) * 1e-3);
   const hv = await gpu.harmonicSynthVjp(gy, x.amp, x.hd, x.f0, SYN);
   const hc = harmonicSynthVjp(gy, x.amp, x.hd, x.f0, SYN);
-  acc.push(['harmonicSynthVjp', `amplitude ${e(maxRel(hv.amplitude, hc.amplitude as Float64Array))}, distribution ${e(maxRel(hv.distribution, hc.distribution.data))}, f0 ${e(maxRel(hv.f0Hz, hc.f0Hz as Float64Array))} of the largest`]);
-  acc.push(['frequencyFilter (1000 × 128 taps)', `max error ${e(maxRel(await gpu.frequencyFilter(x.noise, x.nm, FIL), nz))} of the peak`]);
+  acc.push(['harmonicSynthVjp', `amplitude ${e(maxRelDiff(hv.amplitude, hc.amplitude as Float64Array))}, distribution ${e(maxRelDiff(hv.distribution, hc.distribution.data))}, f0 ${e(maxRelDiff(hv.f0Hz, hc.f0Hz as Float64Array))} of the largest`]);
+  acc.push(['frequencyFilter (1000 × 128 taps)', `max error ${e(maxRelDiff(await gpu.frequencyFilter(x.noise, x.nm, FIL), nz))} of the peak`]);
   const fv = await gpu.frequencyFilterVjp(gy, x.noise, x.nm, FIL);
   const fc = frequencyFilterVjp(gy, x.noise, x.nm, FIL);
-  acc.push(['frequencyFilterVjp', `audio ${e(maxRel(fv.audio as Float64Array, fc.audio))}, magnitudes ${e(maxRel((fv.magnitudes as { data: Float64Array }).data, fc.magnitudes.data))} of the largest`]);
-  for (const n of [2048, 64]) acc.push([`magnitudeSpectrogram (${n})`, `max error ${e(maxRel((await gpu.magnitudeSpectrogram(audio, { frameSize: n })).data, magnitudeSpectrogram(audio, { frameSize: n }).data))} of the peak`]);
+  acc.push(['frequencyFilterVjp', `audio ${e(maxRelDiff(fv.audio as Float64Array, fc.audio))}, magnitudes ${e(maxRelDiff((fv.magnitudes as { data: Float64Array }).data, fc.magnitudes.data))} of the largest`]);
+  for (const n of [2048, 64]) acc.push([`magnitudeSpectrogram (${n})`, `max error ${e(maxRelDiff((await gpu.magnitudeSpectrogram(audio, { frameSize: n })).data, magnitudeSpectrogram(audio, { frameSize: n }).data))} of the peak`]);
   const L = await gpu.makeSpectralLoss(x.target, w1.LOSS);
   const lg = await L.valueAndGrad(audio);
   L.free();
@@ -128,7 +102,7 @@ console.log(`${gpu.describe}\n`);
   const ir = Float64Array.from({ length: 48000 }, (_, i) => 0.01 * Math.exp(-i / 8000) * Math.sin(i * 1.3));
   const rv = await gpu.reverbVjp(gy, audio, ir);
   const rc = reverbVjp(gy, audio, ir);
-  acc.push(['reverb (64000 samples, 48000 taps)', `output ${e(maxRel(await gpu.reverb(audio, ir), reverb(audio, ir)))} of the peak; VJP audio ${e(maxRel(rv.audio, rc.audio))}, IR ${e(maxRel(rv.ir, rc.ir))} of the largest`]);
+  acc.push(['reverb (64000 samples, 48000 taps)', `output ${e(maxRelDiff(await gpu.reverb(audio, ir), reverb(audio, ir)))} of the peak; VJP audio ${e(maxRelDiff(rv.audio, rc.audio))}, IR ${e(maxRelDiff(rv.ir, rc.ir))} of the largest`]);
   const arr = (n: number, sc: number, seed: number) => {
     let q = seed;
     return Float64Array.from({ length: n }, () => {

@@ -36,13 +36,4 @@ export function randomArray(n: number, seed = 1, lo = -1, hi = 1): Float64Array 
   return out;
 }
 
-/** max |a − b| relative to max |b|: the worst difference as a fraction of the reference's scale. */
-export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < b.length; i++) {
-    d = Math.max(d, Math.abs(a[i] - b[i]));
-    m = Math.max(m, Math.abs(b[i]));
-  }
-  return d / m;
-}
+export { leaves, maxRelDiff, randomStream, relL2 } from './compare.ts';

@@ -138,7 +138,10 @@ function gradH(this: Thread<CH>, yb: Float32Array, ph: Float32Array, m: Float32A
   return acc;
 }
 
-/** Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ). */
+/**
+ * Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ). Its index preamble repeats synth's:
+ * gpu.js helper functions cannot read `this.thread`, so kernels cannot share it.
+ */
 function gradPhase(this: Thread<CS>, yb: Float32Array, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array): number {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / this.constants.nSamples);

@@ -11,22 +11,7 @@ import type { ModelPreset } from '../../src/nn/decoder.ts';
 import { valueAndGrad } from '../../src/graph/valueAndGrad.ts';
 import type { Params } from '../../src/core/tree.ts';
 import type { SpectralLossOptions } from '../../src/losses/spectralLoss.ts';
-
-function leaves(t: unknown, path = ''): [string, Float64Array][] {
-  if (t instanceof Float64Array) return [[path, t]];
-  if (typeof t === 'object' && t !== null && 'data' in t && 'shape' in t) return [[path, (t as { data: Float64Array }).data]];
-  return Object.entries(t as object).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
-}
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(e / n);
-}
+import { leaves, relL2 } from '../helpers.ts';
 
 const preset: ModelPreset = {
   decoder: { rnnChannels: 16, ch: 12, layersPerStack: 1, inputKeys: ['ld_scaled', 'f0_scaled'], outputSplits: [['amps', 1], ['harmonic_distribution', 60], ['noise_magnitudes', 65]] },

@@ -7,22 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gpuBackend } from '../../src/gpu/index.ts';
 import { initRnnFcDecoder, rnnFcDecoder, type RnnFcDecoderOptions } from '../../src/nn/decoder.ts';
 import type { Params } from '../../src/core/tree.ts';
-
-function leaves(t: unknown, path = ''): [string, Float64Array][] {
-  if (t instanceof Float64Array) return [[path, t]];
-  if (typeof t === 'object' && t !== null && 'data' in t && 'shape' in t) return [[path, (t as { data: Float64Array }).data]];
-  return Object.entries(t as object).flatMap(([k, v]) => leaves(v, `${path}.${k}`));
-}
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return n === 0 ? Math.sqrt(e) : Math.sqrt(e / n);
-}
+import { leaves, relL2 } from '../helpers.ts';
 
 const splits = [['amps', 1], ['harmonic_distribution', 5], ['noise_magnitudes', 4]] as const;
 

@@ -9,30 +9,12 @@ import { frames } from '../../src/core/frames.ts';
 import { gpuBackend } from '../../src/gpu/index.ts';
 import { dense, denseVjp } from '../../src/nn/dense.ts';
 import { gru, gruVjp } from '../../src/nn/gru.ts';
-
-function lcg(seed: number) {
-  let s = seed;
-  return (n: number, scale = 1) =>
-    Float64Array.from({ length: n }, () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return scale * (s / 2 ** 32 - 0.5);
-    });
-}
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(e / n);
-}
+import { randomStream, relL2 } from '../helpers.ts';
 
 describe('ddsp/gpu dense', () => {
   it('equals the CPU dense layer and its VJP', async () => {
     const gpu = await gpuBackend({ quiet: true });
-    const arr = lcg(5);
+    const arr = randomStream(5);
     const x = ndarray(arr(3 * 20 * 5), [3, 20, 5]);
     const W = frames(arr(5 * 7), 5, 7);
     const b = arr(7);
@@ -51,7 +33,7 @@ describe('ddsp/gpu dense', () => {
 });
 
 describe('ddsp/gpu gru', () => {
-  const arr = lcg(3);
+  const arr = randomStream(3);
   const B = 3;
   const T = 20;
   const I = 5;

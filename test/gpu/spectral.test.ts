@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { gpuBackend } from '../../src/gpu/index.ts';
 import { magnitudeSpectrogram } from '../../src/spectral/stft.ts';
 import { makeSpectralLoss, type SpectralLossOptions } from '../../src/losses/spectralLoss.ts';
-import { maxRelDiff } from '../helpers.ts';
+import { maxRelDiff, relL2 } from '../helpers.ts';
 
 function lcg(seed: number) {
   let s = seed;
@@ -24,16 +24,6 @@ const r1 = lcg(1);
 const x = Float64Array.from({ length: N }, (_, i) => 0.5 * Math.sin(i * 0.05) + 0.1 * r1());
 const r2 = lcg(2);
 const target = Float64Array.from({ length: N }, (_, i) => 0.4 * Math.sin(i * 0.051) + 0.1 * r2());
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(e / n);
-}
 
 describe('ddsp/gpu magnitudeSpectrogram', () => {
   it('equals the CPU STFT magnitudes for each framing, window and FFT size', async () => {

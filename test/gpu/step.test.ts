@@ -9,16 +9,7 @@ import { gpuBackend } from '../../src/gpu/index.ts';
 import { makeSpectralLoss, type SpectralLossOptions } from '../../src/losses/spectralLoss.ts';
 import { frequencyFilter, frequencyFilterVjp } from '../../src/spectral/frequencyFilter.ts';
 import { harmonicSynth, harmonicSynthVjp } from '../../src/synths/harmonic.ts';
-
-function relL2(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let e = 0;
-  let n = 0;
-  for (let i = 0; i < b.length; i++) {
-    e += (a[i] - b[i]) ** 2;
-    n += b[i] ** 2;
-  }
-  return Math.sqrt(e / n);
-}
+import { relL2 } from '../helpers.ts';
 
 const F = 50;
 const K = 30;
