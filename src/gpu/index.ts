@@ -2,8 +2,8 @@
  * `ddsp/gpu`: gpu.js kernels for the hot loops, beside the CPU reference (the rest of the package).
  * gpu.js is an optional dependency: install it to use this subpath. The backend is picked once:
  * WebGPU where `navigator.gpu` gives an adapter (Deno, browsers), WebGL in a browser without one,
- * otherwise gpu.js's CPU mode (Node and Bun: headless-gl needs an X server and a native build) —
- * `describe` says which, in one line. Kernels compute in float32; what they share with the CPU path
+ * headless-gl in Node when the optional native `gl` package loads and an X display exists,
+ * otherwise gpu.js's CPU mode — `describe` says which, in one line. Kernels compute in float32; what they share with the CPU path
  * in float64 (the phase accumulation) is done on the CPU first.
  *
  * Kernels so far: the harmonic synthesizer's forward pass, the filtered-noise FIR
@@ -236,8 +236,28 @@ async function detect(wanted: GpuMode): Promise<{ mode: string; why: string }> {
   if ((wanted === 'webgl' || wanted === 'auto') && typeof (globalThis as { document?: unknown }).document !== 'undefined') {
     return { mode: 'gpu', why: 'a browser without WebGPU: WebGL' };
   }
-  if (wanted === 'webgl') return { mode: '', why: 'WebGL needs a browser here (headless-gl is not set up)' };
-  return { mode: 'cpu', why: 'no GPU API in this runtime (WebGPU: Deno or a browser; WebGL: a browser)' };
+  // Node: headless-gl (the optional native `gl` package) when an X display exists.
+  const proc = (globalThis as { process?: { versions?: { node?: string; bun?: string }; env?: Record<string, string | undefined> } }).process;
+  const isNode = !!proc?.versions?.node && !proc.versions.bun && !(globalThis as { Deno?: unknown }).Deno;
+  let glWhy = 'WebGL needs a browser, or headless-gl in Node';
+  if (isNode && (wanted === 'webgl' || wanted === 'auto')) {
+    if (!proc?.env?.DISPLAY) glWhy = 'headless-gl needs an X display (DISPLAY is unset; run under xvfb-run)';
+    else if (!(await glLoads())) glWhy = 'headless-gl needs the optional native package gl (npm install gl)';
+    else return { mode: 'headlessgl', why: `headless-gl on display ${proc.env.DISPLAY}` };
+  }
+  if (wanted === 'webgl') return { mode: '', why: glWhy };
+  return { mode: 'cpu', why: `no GPU API in this runtime (WebGPU: Deno or a browser; WebGL: a browser${isNode ? `; ${glWhy}` : ''})` };
+}
+
+/** Whether the optional `gl` package loads (named through a variable so bundlers leave it alone). */
+async function glLoads(): Promise<boolean> {
+  const name = 'gl';
+  try {
+    const m = (await import(name)) as { default?: unknown };
+    return typeof (m.default ?? m) === 'function';
+  } catch {
+    return false;
+  }
 }
 
 const fnName = 'gpuBackend';
