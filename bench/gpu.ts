@@ -172,8 +172,12 @@ async function gpuW1(B: number) {
   const params = initAutoencoder({ preset }, 0);
   const cpuStep = valueAndGrad(autoencoder({ preset }));
   const gpuStep = gpu.autoencoder({ preset });
+  let t0 = performance.now();
   const ref = cpuStep(input as never, params);
+  const cpuFirst = performance.now() - t0;
+  t0 = performance.now();
   const got = await gpuStep.valueAndGrad(input, params);
+  const gpuFirst = performance.now() - t0;
   const have = new Map(leaves(got.grad as Params));
   let worst = 0;
   let worstAt = '';
@@ -181,7 +185,18 @@ async function gpuW1(B: number) {
     const e = relL2(have.get(path) as Float64Array, v);
     if (e > worst) [worst, worstAt] = [e, path];
   }
-  const t = await timeBoth(() => gpuStep.valueAndGrad(input, params), () => cpuStep(input as never, params), 2);
-  row(`${name} training step, batch ${B}`, t.gpu, t.cpu, `loss ${(Math.abs(got.value - ref.value) / ref.value).toExponential(1)}; worst gradient ${worst.toExponential(1)} (${worstAt.slice(1)})`);
+  // A CPU step over ~5 s (solo_instrument at batch 16) is timed once: its first run.
+  let t: { gpu: number; cpu: number };
+  if (cpuFirst > 5000) {
+    const g: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      t0 = performance.now();
+      await gpuStep.valueAndGrad(input, params);
+      g.push(performance.now() - t0);
+    }
+    t = { gpu: g.sort((a, b) => a - b)[1], cpu: cpuFirst };
+  } else t = await timeBoth(() => gpuStep.valueAndGrad(input, params), () => cpuStep(input as never, params), 2);
+  const issue = name === 'soloInstrument' && B === 16 ? '; issue 11: PyTorch on 16 CPU threads 1540 ms, PyTorch CUDA 59 ms on the H100' : '';
+  row(`${name} training step, batch ${B}${cpuFirst > 5000 ? ' (CPU: one run)' : ''}`, t.gpu, t.cpu, `loss ${(Math.abs(got.value - ref.value) / ref.value).toExponential(1)}; worst gradient ${worst.toExponential(1)} (${worstAt.slice(1)}); first GPU call ${gpuFirst.toFixed(0)} ms (compiles)${issue}`);
 }
 console.log(`\nCPU / GPU > 1: the GPU is faster. ${gpu.mode === 'webgpu' && /fallback|llvmpipe|lavapipe/i.test(gpu.describe) ? 'This adapter is a software rasteriser (lavapipe), NOT a GPU: these are pipeline checks, not speed figures.' : ''}`);

@@ -79,6 +79,8 @@ export interface HarmonicNoiseLossOptions {
   filter?: FrequencyFilterOptions;
   /** The spectral loss (magnitude and log-magnitude terms). */
   loss?: SpectralLossOptions;
+  /** Compute the f0 cotangents (default true); false skips a kernel and a readback, f0Hz grads are zero. */
+  wrtF0?: boolean;
 }
 
 export interface HarmonicNoiseGrads {
@@ -465,8 +467,9 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
   async function makeHarmonicNoiseLoss(targets: readonly (Float64Array | Float32Array)[], o: HarmonicNoiseLossOptions): Promise<HarmonicNoiseLoss> {
     const fn = 'gpu.makeHarmonicNoiseLoss';
     if (!Array.isArray(targets) || targets.length < 1) fail(fn, 'targets must be a non-empty array of audio (one per example)');
-    const { synth: so, filter: fo = {}, loss: lo = {} } = readOptions(fn, o, ['synth', 'filter', 'loss']);
+    const { synth: so, filter: fo = {}, loss: lo = {}, wrtF0 = true } = readOptions(fn, o, ['synth', 'filter', 'loss', 'wrtF0']);
     if (so === undefined) fail(fn, 'opts.synth (harmonicSynth options, with nSamples) is required');
+    checkBoolean(fn, 'opts.wrtF0', wrtF0);
     lossTerms(fn, lo);
     const B = targets.length;
     const N = so.nSamples;
@@ -513,7 +516,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
         gIr = Float64Array.from(back.gm);
       }
       dev.free(dry);
-      const hg = await synthesizeVjp(dev, hp, gDry);
+      const hg = await synthesizeVjp(dev, hp, gDry, wrtF0);
       const ng = await filterVjpMagnitudes(dev, fp, gDry, noise);
       dev.free(gDry);
       return {
@@ -695,7 +698,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
           const [ny, npull] = nc.vjp(row('noise_magnitudes', b), {});
           return { hy: hy as { amplitude: Signal; distribution: Signal; f0Hz: Signal }, hpull, ny: ny as Signal, npull };
         });
-        const step = await makeHarmonicNoiseLoss(audio, { synth: { nSamples, sampleRate }, filter: { windowSize: preset.noiseWindowSize }, loss });
+        const step = await makeHarmonicNoiseLoss(audio, { synth: { nSamples, sampleRate }, filter: { windowSize: preset.noiseWindowSize }, loss, wrtF0: false });
         try {
           const r = await step.valueAndGrad(ctl.map((c) => ({ amplitude: c.hy.amplitude, distribution: c.hy.distribution, f0Hz: c.hy.f0Hz, noise, noiseMagnitudes: c.ny })), ir ? { reverbIr: ir } : undefined);
           const scale = 1 / B;

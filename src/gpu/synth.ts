@@ -175,16 +175,24 @@ export interface HarmonicGrads {
   initialPhase: number;
 }
 
-/** The VJP for every example, from the audio cotangent [B, nSamples] (on the device or not). */
-export async function synthesizeVjp(dev: Device, p: HarmonicPlan, gy: Buf): Promise<HarmonicGrads[]> {
+/**
+ * The VJP for every example, from the audio cotangent [B, nSamples] (on the device or not).
+ * Without `withF0` the phase kernel is skipped and the f0 cotangents are zero (training a decoder:
+ * f0 is data).
+ */
+export async function synthesizeVjp(dev: Device, p: HarmonicPlan, gy: Buf, withF0 = true): Promise<HarmonicGrads[]> {
   const { B, K, hop, nSamples, nIntervals, F, w } = p;
   const kH = dev.kernel('gradH', gradH as never, B * (nIntervals + 1) * K, { K, hop, nSamples, nIntervals });
-  const kP = dev.kernel('gradPhase', gradPhase as never, B * nSamples, { K, hop, nSamples, nI1: nIntervals + 1 });
   const bH = await dev.run(kH, gy, p.phase, p.below, p.alpha);
-  const bP = await dev.run(kP, gy, p.phase, p.below, p.H, p.alpha);
+  let gPhi: Float32Array = new Float32Array(B * nSamples);
+  if (withF0) {
+    const kP = dev.kernel('gradPhase', gradPhase as never, B * nSamples, { K, hop, nSamples, nI1: nIntervals + 1 });
+    const bP = await dev.run(kP, gy, p.phase, p.below, p.H, p.alpha);
+    gPhi = await dev.read(bP);
+    dev.free(bP);
+  }
   const gH = await dev.read(bH);
-  const gPhi = await dev.read(bP);
-  dev.free(bH, bP);
+  dev.free(bH);
   const out: HarmonicGrads[] = [];
   const rows = (nIntervals + 1) * K;
   for (let b = 0; b < B; b++) {

@@ -65,6 +65,21 @@ describe('ddsp/gpu makeHarmonicNoiseLoss', () => {
       step.free();
     }
   }, 120_000);
+  it('skips the f0 cotangents with wrtF0: false, the other gradients unchanged', async () => {
+    const gpu = await gpuBackend({ quiet: true });
+    const { ex, target } = example(0);
+    const o = { synth, filter, loss: { fftSizes: [256, 64] } };
+    const all = await gpu.makeHarmonicNoiseLoss([target], o);
+    const some = await gpu.makeHarmonicNoiseLoss([target], { ...o, wrtF0: false });
+    const a = (await all.valueAndGrad([ex])).grads[0];
+    const b = (await some.valueAndGrad([ex])).grads[0];
+    expect(b.f0Hz.every((v) => v === 0)).toBe(true);
+    expect(a.f0Hz.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(b.amplitude)).toEqual(Array.from(a.amplitude));
+    expect(Array.from(b.distribution)).toEqual(Array.from(a.distribution));
+    all.free();
+    some.free();
+  }, 60_000);
   it('names bad input', async () => {
     const gpu = await gpuBackend({ quiet: true });
     const { ex: e, target } = example(0);
