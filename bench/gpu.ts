@@ -197,6 +197,6 @@ async function gpuW1(B: number) {
     t = { gpu: g.sort((a, b) => a - b)[1], cpu: cpuFirst };
   } else t = await timeBoth(() => gpuStep.valueAndGrad(input, params), () => cpuStep(input as never, params), 2);
   const issue = name === 'soloInstrument' && B === 16 ? '; issue 11: PyTorch on 16 CPU threads 1540 ms, PyTorch CUDA 59 ms on the H100' : '';
-  row(`${name} training step, batch ${B}${cpuFirst > 5000 ? ' (CPU: one run)' : ''}`, t.gpu, t.cpu, `loss ${(Math.abs(got.value - ref.value) / ref.value).toExponential(1)}; worst gradient ${worst.toExponential(1)} (${worstAt.slice(1)}); first GPU call ${gpuFirst.toFixed(0)} ms (compiles)${issue}`);
+  row(`${name} training step, batch ${B}${cpuFirst > 5000 ? ' (CPU: one run)' : ''}`, t.gpu, t.cpu, `loss ${(Math.abs(got.value - ref.value) / ref.value).toExponential(1)}; worst gradient ${worst.toExponential(1)} (${worstAt.slice(1)}); first GPU call ${gpuFirst.toFixed(0)} ms (with compiling the kernels)${issue}`);
 }
 console.log(`\nCPU / GPU > 1: the GPU is faster. ${gpu.mode === 'webgpu' && /fallback|llvmpipe|lavapipe/i.test(gpu.describe) ? 'This adapter is a software rasteriser (lavapipe), NOT a GPU: these are pipeline checks, not speed figures.' : ''}`);
