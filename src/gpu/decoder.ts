@@ -9,16 +9,16 @@
  */
 import type { Frames } from '../core/frames.ts';
 import type { Params } from '../core/tree.ts';
-import type { Buf, Device, Thread } from './device.ts';
+import type { Buf, Device } from './device.ts';
+import { addBufs, kernelSource } from './device.ts';
 import { columnSums, gemm, gruBackward, gruForward, type GruDevWeights } from './nn.ts';
 
 const EPS = 1e-3;
 const ALPHA = 0.2;
 
-type CR = { c: number; eps: number };
 
 /** Per row of x [rows, c]: mean (slot 0) and 1/√(var + ε) (slot 1). */
-function lnStats(this: Thread<CR>, x: Float32Array): number {
+const lnStats = kernelSource(`function lnStats(x) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / 2);
   const which = i - 2 * r;
@@ -33,32 +33,31 @@ function lnStats(this: Thread<CR>, x: Float32Array): number {
     v += d * d;
   }
   return 1 / Math.sqrt(v / c + this.constants.eps);
-}
+}`);
 
-type CE = { c: number; alpha: number };
 
 /** leakyReLU(γ·x̂ + β). */
-function lnAct(this: Thread<CE>, x: Float32Array, st: Float32Array, gamma: Float32Array, beta: Float32Array): number {
+const lnAct = kernelSource(`function lnAct(x, st, gamma, beta) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / this.constants.c);
   const j = i - r * this.constants.c;
   const y = gamma[j] * (x[i] - st[2 * r]) * st[2 * r + 1] + beta[j];
   if (y > 0) return y;
   return this.constants.alpha * y;
-}
+}`);
 
 /** The cotangent before the activation: ȳ·(1 where γx̂ + β > 0, else α). */
-function actGrad(this: Thread<CE>, gy: Float32Array, x: Float32Array, st: Float32Array, gamma: Float32Array, beta: Float32Array): number {
+const actGrad = kernelSource(`function actGrad(gy, x, st, gamma, beta) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / this.constants.c);
   const j = i - r * this.constants.c;
   const y = gamma[j] * (x[i] - st[2 * r]) * st[2 * r + 1] + beta[j];
   if (y > 0) return gy[i];
   return this.constants.alpha * gy[i];
-}
+}`);
 
 /** Per row: mean(ḡ⊙γ) (slot 0) and mean(ḡ⊙γ⊙x̂) (slot 1). */
-function lnRowSums(this: Thread<CR>, ga: Float32Array, x: Float32Array, st: Float32Array, gamma: Float32Array): number {
+const lnRowSums = kernelSource(`function lnRowSums(ga, x, st, gamma) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / 2);
   const which = i - 2 * r;
@@ -70,65 +69,56 @@ function lnRowSums(this: Thread<CR>, ga: Float32Array, x: Float32Array, st: Floa
     else s += d * (x[r * c + j] - st[2 * r]) * st[2 * r + 1];
   }
   return s / c;
-}
+}`);
 
 /** x̄ = (ḡ⊙γ − mean(ḡ⊙γ) − x̂·mean(ḡ⊙γ⊙x̂))/√(σ² + ε). */
-function lnGradX(this: Thread<CE>, ga: Float32Array, x: Float32Array, st: Float32Array, gamma: Float32Array, sums: Float32Array): number {
+const lnGradX = kernelSource(`function lnGradX(ga, x, st, gamma, sums) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / this.constants.c);
   const j = i - r * this.constants.c;
   const xh = (x[i] - st[2 * r]) * st[2 * r + 1];
   return (ga[i] * gamma[j] - sums[2 * r] - xh * sums[2 * r + 1]) * st[2 * r + 1];
-}
+}`);
 
-type CC = { c: number; rows: number };
 
 /** γ̄[j] = Σ_rows ḡ⊙x̂. */
-function lnGradGamma(this: Thread<CC>, ga: Float32Array, x: Float32Array, st: Float32Array): number {
+const lnGradGamma = kernelSource(`function lnGradGamma(ga, x, st) {
   const j = this.thread.x;
   const c = this.constants.c;
   let s = 0;
   for (let r = 0; r < this.constants.rows; r++) s += ga[r * c + j] * (x[r * c + j] - st[2 * r]) * st[2 * r + 1];
   return s;
-}
+}`);
 
-type CK = { ca: number; cb: number };
 
 /** [a | b] along channels. */
-function concatCols(this: Thread<CK>, a: Float32Array, b: Float32Array): number {
+const concatCols = kernelSource(`function concatCols(a, b) {
   const i = this.thread.x;
   const c = this.constants.ca + this.constants.cb;
   const r = Math.floor((i + 0.5) / c);
   const j = i - r * c;
   if (j < this.constants.ca) return a[r * this.constants.ca + j];
   return b[r * this.constants.cb + j - this.constants.ca];
-}
+}`);
 
-type CSl = { c: number; off: number; w: number };
 
 /** Channels [off, off + w) of x [rows, c]. */
-function sliceCols(this: Thread<CSl>, x: Float32Array): number {
+const sliceCols = kernelSource(`function sliceCols(x) {
   const i = this.thread.x;
   const r = Math.floor((i + 0.5) / this.constants.w);
   const j = i - r * this.constants.w;
   return x[r * this.constants.c + this.constants.off + j];
-}
+}`);
 
-function addK(this: Thread<Record<string, never>>, a: Float32Array, b: Float32Array): number {
-  return a[this.thread.x] + b[this.thread.x];
-}
 
 export function concatBufs(dev: Device, a: Buf, ca: number, b: Buf, cb: number, rows: number): Promise<Buf> {
-  return dev.run(dev.kernel('concatCols', concatCols as never, rows * (ca + cb), { ca, cb }), a, b);
+  return dev.run(dev.kernel('concatCols', concatCols, rows * (ca + cb), { ca, cb }), a, b);
 }
 
 export function sliceBuf(dev: Device, x: Buf, c: number, off: number, w: number, rows: number): Promise<Buf> {
-  return dev.run(dev.kernel('sliceCols', sliceCols as never, rows * w, { c, off, w }), x);
+  return dev.run(dev.kernel('sliceCols', sliceCols, rows * w, { c, off, w }), x);
 }
 
-function add(dev: Device, a: Buf, b: Buf, n: number): Promise<Buf> {
-  return dev.run(dev.kernel('addDec', addK as never, n, {}), a, b);
-}
 
 /** One Fc layer's parameters in float32. */
 export interface Fc32 {
@@ -148,8 +138,8 @@ interface FcCache {
 
 async function fcForward(dev: Device, rows: number, xin: Buf, p: Fc32): Promise<{ y: Buf; cache: FcCache }> {
   const pre = await gemm(dev, xin, p.W, { M: rows, N: p.ch, K: p.cin, am: p.cin, ak: 1, bk: p.ch, bn: 1 }, p.b);
-  const st = await dev.run(dev.kernel('lnStats', lnStats as never, rows * 2, { c: p.ch, eps: EPS }), pre);
-  const y = await dev.run(dev.kernel('lnAct', lnAct as never, rows * p.ch, { c: p.ch, alpha: ALPHA }), pre, st, p.gamma, p.beta);
+  const st = await dev.run(dev.kernel('lnStats', lnStats, rows * 2, { c: p.ch, eps: EPS }), pre);
+  const y = await dev.run(dev.kernel('lnAct', lnAct, rows * p.ch, { c: p.ch, alpha: ALPHA }), pre, st, p.gamma, p.beta);
   return { y, cache: { xin, pre, st } };
 }
 
@@ -162,10 +152,10 @@ interface FcGrads {
 
 async function fcBackward(dev: Device, rows: number, gy: Buf, c: FcCache, p: Fc32, needInput: boolean): Promise<{ gx: Buf | null; g: FcGrads }> {
   const ce = { c: p.ch, alpha: ALPHA };
-  const ga = await dev.run(dev.kernel('actGrad', actGrad as never, rows * p.ch, ce), gy, c.pre, c.st, p.gamma, p.beta);
-  const sums = await dev.run(dev.kernel('lnRowSums', lnRowSums as never, rows * 2, { c: p.ch, eps: EPS }), ga, c.pre, c.st, p.gamma);
-  const gpre = await dev.run(dev.kernel('lnGradX', lnGradX as never, rows * p.ch, ce), ga, c.pre, c.st, p.gamma, sums);
-  const gamma = await dev.run(dev.kernel('lnGradGamma', lnGradGamma as never, p.ch, { c: p.ch, rows }), ga, c.pre, c.st);
+  const ga = await dev.run(dev.kernel('actGrad', actGrad, rows * p.ch, ce), gy, c.pre, c.st, p.gamma, p.beta);
+  const sums = await dev.run(dev.kernel('lnRowSums', lnRowSums, rows * 2, { c: p.ch, eps: EPS }), ga, c.pre, c.st, p.gamma);
+  const gpre = await dev.run(dev.kernel('lnGradX', lnGradX, rows * p.ch, ce), ga, c.pre, c.st, p.gamma, sums);
+  const gamma = await dev.run(dev.kernel('lnGradGamma', lnGradGamma, p.ch, { c: p.ch, rows }), ga, c.pre, c.st);
   const beta = await columnSums(dev, ga, rows, p.ch, p.ch);
   dev.free(ga, sums);
   const W = await gemm(dev, c.xin, gpre, { M: p.cin, N: p.ch, K: rows, am: 1, ak: p.cin, bk: p.ch, bn: 1 });
@@ -299,7 +289,7 @@ export async function decoderBackward(dev: Device, d: Decoder32, run: DecoderRun
   dev.free(g, t.cat);
   const gr = await gruBackward(dev, { B, T, I: cin, u }, t.rnnIn, d.rnn, t.h0, gSeq, new Float32Array(B * u), t.states);
   dev.free(gSeq, gr.h0);
-  const gRnnIn = await add(dev, gIn, gr.x, rows * cin);
+  const gRnnIn = await addBufs(dev, gIn, gr.x, rows * cin);
   dev.free(gIn, gr.x);
   const stacks: FcGrads[][] = [];
   let off = 0;

@@ -24,20 +24,26 @@ export type Kernel = ((...a: unknown[]) => unknown) & { destroy?: (removeCanvas?
 
 export interface GpuJs {
   mode: string;
-  createKernel(fn: (...a: never[]) => number, settings: Record<string, unknown>): Kernel;
+  createKernel(fn: string, settings: Record<string, unknown>): Kernel;
 }
 
-/** The kernel source's `this`. */
-export interface Thread<C> {
-  thread: { x: number; y: number };
-  constants: C;
+/**
+ * A kernel's source as text. gpu.js compiles kernels from their JavaScript source; a bundler's
+ * minifier rewrites function code (merging declarations, dropping braces, renaming), which
+ * gpu.js's shader translators do not all parse — so every kernel here is a string, which no
+ * minifier touches. Each reads `this.thread.x` (its flat output index) and `this.constants`.
+ */
+export type KernelSource = string & { readonly kernelSource: true };
+
+export function kernelSource(src: string): KernelSource {
+  return src as KernelSource;
 }
 
 const MAX_KERNELS = 256;
 
-function copy(this: Thread<Record<string, never>>, a: Float32Array): number {
+const copy = kernelSource(`function copy(a) {
   return a[this.thread.x];
-}
+}`);
 
 export class Device {
   private readonly kernels = new Map<string, Kernel>();
@@ -47,7 +53,7 @@ export class Device {
    * The kernel for `key` (compiled on first use): `fn` over `size` threads with `constants`,
    * pipeline mode, each call writing a fresh buffer (so earlier results stay valid until freed).
    */
-  kernel(key: string, fn: (...a: never[]) => number, size: number, constants: Record<string, number>, functions: readonly ((...a: never[]) => number)[] = []): Kernel {
+  kernel(key: string, fn: KernelSource, size: number, constants: Record<string, number>, functions: readonly KernelSource[] = []): Kernel {
     const full = `${key}|${size}|${Object.entries(constants).map(([k, v]) => `${k}=${v}`).join(',')}`;
     let k = this.kernels.get(full);
     if (k === undefined) {
@@ -71,7 +77,7 @@ export class Device {
       for (let i = 0; i < args.length; i++) {
         if (types[i] === 'WebGPUBuffer' && args[i] instanceof Float32Array) {
           const a = args[i] as Float32Array;
-          const up = await this.run(this.kernel('copy', copy as never, a.length, {}), a);
+          const up = await this.run(this.kernel('copy', copy, a.length, {}), a);
           uploads.push(up);
           args[i] = up;
         }
@@ -154,7 +160,7 @@ type CStack = { len: number; parts: number };
  * Seven buffers of `len` values, one after another (missing ones are placeholders). Seven: WebGPU
  * guarantees 8 storage buffers per shader stage, and the output is one of them.
  */
-function concat7(this: Thread<CStack>, a0: Float32Array, a1: Float32Array, a2: Float32Array, a3: Float32Array, a4: Float32Array, a5: Float32Array, a6: Float32Array): number {
+const concat7 = kernelSource(`function concat7(a0, a1, a2, a3, a4, a5, a6) {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / this.constants.len);
   const k = i - p * this.constants.len;
@@ -167,7 +173,7 @@ function concat7(this: Thread<CStack>, a0: Float32Array, a1: Float32Array, a2: F
   if (p > 4.5 && p < 5.5) v = a5[k];
   if (p > 5.5) v = a6[k];
   return v;
-}
+}`);
 
 const FAN = 7;
 
@@ -187,7 +193,7 @@ export async function stack(dev: Device, bufs: readonly Buf[], len: number): Pro
       const group = level.slice(g, g + FAN);
       const parts = group.length;
       while (group.length < FAN) group.push(pad);
-      next.push(await dev.run(dev.kernel('concat7', concat7 as never, parts * size, { len: size, parts }), ...group));
+      next.push(await dev.run(dev.kernel('concat7', concat7, parts * size, { len: size, parts }), ...group));
     }
     if (owned) dev.free(...level);
     owned = true;
@@ -198,11 +204,11 @@ export async function stack(dev: Device, bufs: readonly Buf[], len: number): Pro
   }
 }
 
-function addK(this: Thread<Record<string, never>>, a: Float32Array, b: Float32Array): number {
+const addK = kernelSource(`function addK(a, b) {
   return a[this.thread.x] + b[this.thread.x];
-}
+}`);
 
 /** a + b elementwise (n values), on the device. */
 export function addBufs(dev: Device, a: Buf, b: Buf, n: number): Promise<Buf> {
-  return dev.run(dev.kernel('add', addK as never, n, {}), a, b);
+  return dev.run(dev.kernel('add', addK, n, {}), a, b);
 }

@@ -13,7 +13,8 @@ import { frames, readLayout, type Signal } from '../core/frames.ts';
 import { checkBlocks } from '../spectral/convolve.ts';
 import { firLayout, frequencyImpulseResponse, frequencyImpulseResponseVjp } from '../spectral/firDesign.ts';
 import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
-import type { Buf, Device, Thread } from './device.ts';
+import type { Buf, Device } from './device.ts';
+import { kernelSource } from './device.ts';
 
 export interface FirPlan {
   /** Examples, each N samples with its own magnitudes. */
@@ -54,9 +55,8 @@ export function planFir(fn: string, N: number, mags: Signal | readonly Signal[],
   return { B: list.length, N, L, hop, start, frames: nFrames, windowSize, magnitudes: list.slice(), ir: irs };
 }
 
-type CF = { L: number; hop: number; start: number; N: number; frames: number };
 
-function fir(this: Thread<CF>, xs: Float32Array, irs: Float32Array): number {
+const fir = kernelSource(`function fir(xs, irs) {
   const q = this.thread.x;
   const e = Math.floor((q + 0.5) / this.constants.N);
   const n = q - e * this.constants.N;
@@ -69,9 +69,9 @@ function fir(this: Thread<CF>, xs: Float32Array, irs: Float32Array): number {
     }
   }
   return acc;
-}
+}`);
 
-function firGradAudio(this: Thread<CF>, gy: Float32Array, irs: Float32Array): number {
+const firGradAudio = kernelSource(`function firGradAudio(gy, irs) {
   const q = this.thread.x;
   const e = Math.floor((q + 0.5) / this.constants.N);
   const m = q - e * this.constants.N;
@@ -82,9 +82,9 @@ function firGradAudio(this: Thread<CF>, gy: Float32Array, irs: Float32Array): nu
     if (n >= 0 && n < this.constants.N) acc += gy[e * this.constants.N + n] * irs[b * this.constants.L + i];
   }
   return acc;
-}
+}`);
 
-function firGradIr(this: Thread<CF>, gy: Float32Array, xs: Float32Array): number {
+const firGradIr = kernelSource(`function firGradIr(gy, xs) {
   const q = this.thread.x;
   const ba = Math.floor((q + 0.5) / this.constants.L);
   const i = q - ba * this.constants.L;
@@ -98,25 +98,25 @@ function firGradIr(this: Thread<CF>, gy: Float32Array, xs: Float32Array): number
     if (m < this.constants.N && n >= 0 && n < this.constants.N) acc += gy[o + n] * xs[o + m];
   }
   return acc;
-}
+}`);
 
-function consts(p: FirPlan): CF {
+function consts(p: FirPlan): Record<string, number> {
   return { L: p.L, hop: p.hop, start: p.start, N: p.N, frames: p.frames };
 }
 
 /** The filtered audio of every example, [B, N] on the device. */
 export function filter(dev: Device, p: FirPlan, x: Buf): Promise<Buf> {
-  return dev.run(dev.kernel('fir', fir as never, p.B * p.N, consts(p)), x, p.ir);
+  return dev.run(dev.kernel('fir', fir, p.B * p.N, consts(p)), x, p.ir);
 }
 
 /** The audio's cotangent, [B, N] on the device. */
 export function filterVjpAudio(dev: Device, p: FirPlan, gy: Buf): Promise<Buf> {
-  return dev.run(dev.kernel('firGradAudio', firGradAudio as never, p.B * p.N, consts(p)), gy, p.ir);
+  return dev.run(dev.kernel('firGradAudio', firGradAudio, p.B * p.N, consts(p)), gy, p.ir);
 }
 
 /** Each example's magnitudes' cotangent: the IRs' on the device, folded onto the magnitudes in float64. */
 export async function filterVjpMagnitudes(dev: Device, p: FirPlan, gy: Buf, x: Buf): Promise<Signal[]> {
-  const b = await dev.run(dev.kernel('firGradIr', firGradIr as never, p.B * p.frames * p.L, consts(p)), gy, x);
+  const b = await dev.run(dev.kernel('firGradIr', firGradIr, p.B * p.frames * p.L, consts(p)), gy, x);
   const all = await dev.read(b);
   dev.free(b);
   const per = p.frames * p.L;

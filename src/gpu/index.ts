@@ -223,7 +223,7 @@ async function loadGpuJs(fn: string): Promise<new (o: { mode?: string }) => GpuJ
 }
 
 /** The mode to use and why. */
-async function detect(wanted: GpuMode): Promise<{ mode: string; why: string }> {
+async function detect(wanted: GpuMode, GPU: { isWebGL2Supported?: boolean; isWebGLSupported?: boolean }): Promise<{ mode: string; why: string }> {
   const nav = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator;
   if (wanted === 'cpu') return { mode: 'cpu', why: 'asked for' };
   if (wanted === 'webgpu' || wanted === 'auto') {
@@ -236,7 +236,9 @@ async function detect(wanted: GpuMode): Promise<{ mode: string; why: string }> {
     if (wanted === 'webgpu') return { mode: '', why: 'no WebGPU adapter (navigator.gpu is missing or gave none)' };
   }
   if ((wanted === 'webgl' || wanted === 'auto') && typeof (globalThis as { document?: unknown }).document !== 'undefined') {
-    return { mode: 'gpu', why: 'a browser without WebGPU: WebGL' };
+    if (GPU.isWebGL2Supported) return { mode: 'webgl2', why: `a browser ${wanted === 'auto' ? 'without a WebGPU adapter' : ''}: WebGL2`.replace(' :', ':') };
+    if (GPU.isWebGLSupported) return { mode: 'webgl', why: `a browser ${wanted === 'auto' ? 'without a WebGPU adapter' : ''}: WebGL`.replace(' :', ':') };
+    if (wanted === 'webgl') return { mode: '', why: 'this browser has no WebGL' };
   }
   // Node: headless-gl (the optional native `gl` package) when an X display exists.
   const proc = (globalThis as { process?: { versions?: { node?: string; bun?: string }; env?: Record<string, string | undefined> } }).process;
@@ -274,7 +276,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
   if (!['auto', 'webgpu', 'webgl', 'cpu'].includes(wanted)) fail(fnName, `opts.mode must be one of 'auto', 'webgpu', 'webgl', 'cpu' (got ${String(wanted)})`);
   checkBoolean(fnName, 'opts.quiet', quiet);
   const GPU = await loadGpuJs(fnName);
-  const d = await detect(wanted);
+  const d = await detect(wanted, GPU as unknown as { isWebGL2Supported?: boolean; isWebGLSupported?: boolean });
   if (d.mode === '') fail(fnName, `opts.mode '${wanted}' is not available: ${d.why}`);
   const gpu = new GPU({ mode: d.mode });
   const describe = `ddsp/gpu: ${gpu.mode} (${d.why})`;

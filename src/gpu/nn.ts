@@ -13,12 +13,12 @@
  * biases over all B·T rows. Per-step results are gathered into one buffer by a tree of 8-way
  * copies (device.ts `stack`), so nothing per step goes back to the CPU.
  */
-import type { Buf, Device, Thread } from './device.ts';
+import type { Buf, Device } from './device.ts';
+import { kernelSource } from './device.ts';
 import { stack } from './device.ts';
 
-type CG = { K: number; N: number; am: number; ak: number; bk: number; bn: number; bo: number; hasBias: number };
 
-function gemmKernel(this: Thread<CG>, A: Float32Array, B: Float32Array, bias: Float32Array): number {
+const gemmKernel = kernelSource(`function gemmKernel(A, B, bias) {
   const i = this.thread.x;
   const m = Math.floor((i + 0.5) / this.constants.N);
   const n = i - m * this.constants.N;
@@ -27,7 +27,7 @@ function gemmKernel(this: Thread<CG>, A: Float32Array, B: Float32Array, bias: Fl
   const col = (n + this.constants.bo) * this.constants.bn;
   for (let k = 0; k < this.constants.K; k++) s += A[m * this.constants.am + k * this.constants.ak] * B[k * this.constants.bk + col];
   return s;
-}
+}`);
 
 export interface GemmLayout {
   /** Rows and columns of the result, and the inner dimension. */
@@ -47,43 +47,41 @@ const NO_BIAS = new Float32Array(1);
 
 /** C = A·B (+ bias) with the strides of `l`, [M, N] row-major on the device. */
 export function gemm(dev: Device, A: Buf, B: Buf, l: GemmLayout, bias?: Buf): Promise<Buf> {
-  const k = dev.kernel('gemm', gemmKernel as never, l.M * l.N, { K: l.K, N: l.N, am: l.am, ak: l.ak, bk: l.bk, bn: l.bn, bo: l.bo ?? 0, hasBias: bias ? 1 : 0 });
+  const k = dev.kernel('gemm', gemmKernel, l.M * l.N, { K: l.K, N: l.N, am: l.am, ak: l.ak, bk: l.bk, bn: l.bn, bo: l.bo ?? 0, hasBias: bias ? 1 : 0 });
   return dev.run(k, A, B, bias ?? NO_BIAS);
 }
 
-type CS = { N: number; rows: number; stride: number };
 
 /** Column sums of a [rows, stride] matrix's first N columns. */
-function colSum(this: Thread<CS>, A: Float32Array): number {
+const colSum = kernelSource(`function colSum(A) {
   const n = this.thread.x;
   let s = 0;
   for (let r = 0; r < this.constants.rows; r++) s += A[r * this.constants.stride + n];
   return s;
-}
+}`);
 
 export function columnSums(dev: Device, A: Buf, rows: number, N: number, stride: number): Promise<Buf> {
-  return dev.run(dev.kernel('colSum', colSum as never, N, { N, rows, stride }), A);
+  return dev.run(dev.kernel('colSum', colSum, N, { N, rows, stride }), A);
 }
 
-type CStep = { u: number; T: number; B: number; t: number };
 
-function sigm(v: number): number {
+const sigm = kernelSource(`function sigm(v) {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
-}
+}`);
 
-function tanhs(v: number): number {
+const tanhs = kernelSource(`function tanhs(v) {
   const e = Math.exp(-2 * Math.abs(v));
   const r = (1 - e) / (1 + e);
   if (v < 0) return -r;
   return r;
-}
+}`);
 
-const ACT = [sigm, tanhs] as never[];
+const ACT = [sigm, tanhs];
 
 /** h_t[b, j] from gˣ (all frames), h_{t−1}, U and bʰ. */
-function gruStepKernel(this: Thread<CStep>, gx: Float32Array, h: Float32Array, U: Float32Array, bh: Float32Array): number {
+const gruStepKernel = kernelSource(`function gruStepKernel(gx, h, U, bh) {
   const i = this.thread.x;
   const u = this.constants.u;
   const b = Math.floor((i + 0.5) / u);
@@ -102,12 +100,11 @@ function gruStepKernel(this: Thread<CStep>, gx: Float32Array, h: Float32Array, U
   const r = sigm(gx[xo + u + j] + ar);
   const n = tanhs(gx[xo + 2 * u + j] + r * an);
   return z * h[b * u + j] + (1 - z) * n;
-}
+}`);
 
-type CB = { u: number; T: number; t: number; hasSeq: number };
 
 /** Gate cotangents of step t, [B, 6u]: z̄, r̄, n̄ (input side), z̄, r̄, n̄⊙r (recurrent side). */
-function gruGateGrad(this: Thread<CB>, gx: Float32Array, gh: Float32Array, h: Float32Array, carry: Float32Array, gs: Float32Array): number {
+const gruGateGrad = kernelSource(`function gruGateGrad(gx, gh, h, carry, gs) {
   const i = this.thread.x;
   const u = this.constants.u;
   const b = Math.floor((i + 0.5) / (6 * u));
@@ -129,10 +126,10 @@ function gruGateGrad(this: Thread<CB>, gx: Float32Array, gh: Float32Array, h: Fl
   if (part > 1.5 && part < 2.5) v = dn;
   if (part > 4.5) v = dn * r;
   return v;
-}
+}`);
 
 /** The carry to step t − 1: d⊙z + Ḡʰ_t·Uᵀ. */
-function gruCarry(this: Thread<CB>, gx: Float32Array, gh: Float32Array, carry: Float32Array, gs: Float32Array, dG: Float32Array, U: Float32Array): number {
+const gruCarry = kernelSource(`function gruCarry(gx, gh, carry, gs, dG, U) {
   const i = this.thread.x;
   const u = this.constants.u;
   const b = Math.floor((i + 0.5) / u);
@@ -144,15 +141,14 @@ function gruCarry(this: Thread<CB>, gx: Float32Array, gh: Float32Array, carry: F
   let s = d * z;
   for (let k = 0; k < 3 * u; k++) s += dG[b * 6 * u + 3 * u + k] * U[j * 3 * u + k];
   return s;
-}
+}`);
 
-type CP = { B: number; T: number; c: number; shift: number };
 
 /**
  * Time-major [T, B, c] → batch-major [B, T, c]; with shift = 1 the result is the previous step's
  * row (row t = source row t − 1, row 0 from `first` [B, c]).
  */
-function toBatchMajor(this: Thread<CP>, src: Float32Array, first: Float32Array): number {
+const toBatchMajor = kernelSource(`function toBatchMajor(src, first) {
   const i = this.thread.x;
   const c = this.constants.c;
   const row = Math.floor((i + 0.5) / c);
@@ -161,10 +157,10 @@ function toBatchMajor(this: Thread<CP>, src: Float32Array, first: Float32Array):
   const t = row - b * this.constants.T - this.constants.shift;
   if (t < 0) return first[b * c + k];
   return src[(t * this.constants.B + b) * c + k];
-}
+}`);
 
 function batchMajor(dev: Device, src: Buf, B: number, T: number, c: number, shift: number, first: Buf): Promise<Buf> {
-  return dev.run(dev.kernel('toBatchMajor', toBatchMajor as never, B * T * c, { B, T, c, shift }), src, first);
+  return dev.run(dev.kernel('toBatchMajor', toBatchMajor, B * T * c, { B, T, c, shift }), src, first);
 }
 
 export interface GruShape {
@@ -194,7 +190,7 @@ export async function gruForward(dev: Device, s: GruShape, x: Buf, w: GruDevWeig
   const hs: Buf[] = [];
   let h = h0;
   for (let t = 0; t < T; t++) {
-    h = await dev.run(dev.kernel('gruStep', gruStepKernel as never, B * u, { u, T, B, t }, ACT), gx, h, w.U, bh);
+    h = await dev.run(dev.kernel('gruStep', gruStepKernel, B * u, { u, T, B, t }, ACT), gx, h, w.U, bh);
     hs.push(h);
   }
   dev.free(gx);
@@ -227,7 +223,7 @@ export async function gruBackward(dev: Device, s: GruShape, x: Buf, w: GruDevWei
   const gx = await gemm(dev, x, w.W, { M: B * T, N: 3 * u, K: I, am: I, ak: 1, bk: 3 * u, bn: 1 }, bx);
   const hs: Buf[] = [h0];
   if (states) hs.push(...states);
-  else for (let t = 0; t < T; t++) hs.push(await dev.run(dev.kernel('gruStep', gruStepKernel as never, B * u, { u, T, B, t }, ACT), gx, hs[t], w.U, bh));
+  else for (let t = 0; t < T; t++) hs.push(await dev.run(dev.kernel('gruStep', gruStepKernel, B * u, { u, T, B, t }, ACT), gx, hs[t], w.U, bh));
   const gsb = gs ?? NO_BIAS;
   const hasSeq = gs ? 1 : 0;
   let carry = gLast;
@@ -235,8 +231,8 @@ export async function gruBackward(dev: Device, s: GruShape, x: Buf, w: GruDevWei
   for (let t = T - 1; t >= 0; t--) {
     const c = { u, T, t, hasSeq };
     const gh = await gemm(dev, hs[t], w.U, { M: B, N: 3 * u, K: u, am: u, ak: 1, bk: 3 * u, bn: 1 }, bh);
-    const dG = await dev.run(dev.kernel('gruGateGrad', gruGateGrad as never, B * 6 * u, c, ACT), gx, gh, hs[t], carry, gsb);
-    const next = await dev.run(dev.kernel('gruCarry', gruCarry as never, B * u, c, ACT), gx, gh, carry, gsb, dG, w.U);
+    const dG = await dev.run(dev.kernel('gruGateGrad', gruGateGrad, B * 6 * u, c, ACT), gx, gh, hs[t], carry, gsb);
+    const next = await dev.run(dev.kernel('gruCarry', gruCarry, B * u, c, ACT), gx, gh, carry, gsb, dG, w.U);
     dev.free(gh);
     if (carry !== gLast) dev.free(carry);
     carry = next;

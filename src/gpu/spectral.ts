@@ -10,7 +10,8 @@
  * then overlap-adds the windowed frame cotangents onto the samples.
  */
 import type { StftGeometry } from '../spectral/stft.ts';
-import type { Buf, Device, Thread } from './device.ts';
+import type { Buf, Device } from './device.ts';
+import { kernelSource } from './device.ts';
 
 export interface DftPlan {
   g: StftGeometry;
@@ -56,13 +57,12 @@ export function dftPlan(g: StftGeometry): DftPlan {
   return { g, n, ...tb, win: Float32Array.from(g.window) };
 }
 
-type C1 = { n: number; n1: number; n2: number; hop: number; padLeft: number; frameSize: number; N: number; nFrames: number };
 
 /**
  * Kernel 1, forward: audio [B, N] → Y[B·nFrames, k1, t2, re|im], windowed frames read straight
  * from each example's samples.
  */
-function fwd1(this: Thread<C1>, x: Float32Array, w: Float32Array, t1: Float32Array, t2: Float32Array): number {
+const fwd1 = kernelSource(`function fwd1(x, w, t1, t2) {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / 2);
   const c = i - 2 * p;
@@ -90,12 +90,11 @@ function fwd1(this: Thread<C1>, x: Float32Array, w: Float32Array, t1: Float32Arr
   const si = t2[q2 + 1];
   if (c < 0.5) return ar * co + ai * si;
   return ai * co - ar * si;
-}
+}`);
 
-type C2 = { n1: number; n2: number; bins: number };
 
 /** Kernel 2, forward: Y → X[f, k, re|im] for the bins k ≤ n/2. */
-function fwd2(this: Thread<C2>, y: Float32Array, t3: Float32Array): number {
+const fwd2 = kernelSource(`function fwd2(y, t3) {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / 2);
   const c = i - 2 * p;
@@ -117,25 +116,23 @@ function fwd2(this: Thread<C2>, y: Float32Array, t3: Float32Array): number {
   }
   if (c < 0.5) return re;
   return im;
-}
+}`);
 
-type CM = { bins: number };
 
 /** |X| per bin: [f, k]. */
-function magnitude(this: Thread<CM>, X: Float32Array): number {
+const magnitude = kernelSource(`function magnitude(X) {
   const i = this.thread.x;
   const re = X[2 * i];
   const im = X[2 * i + 1];
   return Math.sqrt(re * re + im * im);
-}
+}`);
 
-type CL = { bins: number; wMag: number; wLog: number; l1: number; offset: number; eps: number; logEps: number };
 
 /**
  * The cotangent spectrum of the loss: G[f, k] = dL/d|X|·X/|X| with the mag and log-mag terms
  * (weights already divided by the number of values), L1 or L2, log(S + eps) or safe log.
  */
-function lossGradSpec(this: Thread<CL>, X: Float32Array, mt: Float32Array): number {
+const lossGradSpec = kernelSource(`function lossGradSpec(X, mt) {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / 2);
   const c = i - 2 * p;
@@ -178,10 +175,10 @@ function lossGradSpec(this: Thread<CL>, X: Float32Array, mt: Float32Array): numb
   if (m > 0) u = 1 / m;
   if (c < 0.5) return g * re * u;
   return g * im * u;
-}
+}`);
 
 /** The loss of one frame: Σ_k of the weighted terms. */
-function frameLoss(this: Thread<CL>, X: Float32Array, mt: Float32Array): number {
+const frameLoss = kernelSource(`function frameLoss(X, mt) {
   const f = this.thread.x;
   let acc = 0;
   for (let k = 0; k < this.constants.bins; k++) {
@@ -209,15 +206,14 @@ function frameLoss(this: Thread<CL>, X: Float32Array, mt: Float32Array): number 
     }
   }
   return acc;
-}
+}`);
 
-type CI1 = { n: number; n1: number; n2: number; bins: number };
 
 /**
  * Kernel 1, adjoint: the cotangent spectrum G[f, k] (k ≤ n/2, zero above) → Y[f, u1, v2] with the
  * + sign: Y[u1, v2] = e^{+2πi·v2·u1/n}·Σ_{v1} G[n2·v1 + v2]·e^{+2πi·v1·u1/n1}.
  */
-function inv1(this: Thread<CI1>, G: Float32Array, t1: Float32Array, t2: Float32Array): number {
+const inv1 = kernelSource(`function inv1(G, t1, t2) {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / 2);
   const c = i - 2 * p;
@@ -244,10 +240,10 @@ function inv1(this: Thread<CI1>, G: Float32Array, t1: Float32Array, t2: Float32A
   const si2 = t2[q2 + 1];
   if (c < 0.5) return ar * co2 - ai * si2;
   return ai * co2 + ar * si2;
-}
+}`);
 
 /** Kernel 2, adjoint: the real part z[f, u1 + n1·u2] = Re Σ_{v2} Y[u1, v2]·e^{+2πi·v2·u2/n2}. */
-function inv2(this: Thread<CI1>, y: Float32Array, t3: Float32Array): number {
+const inv2 = kernelSource(`function inv2(y, t3) {
   const p = this.thread.x;
   const f = Math.floor((p + 0.5) / this.constants.n);
   const u = p - f * this.constants.n;
@@ -260,17 +256,15 @@ function inv2(this: Thread<CI1>, y: Float32Array, t3: Float32Array): number {
     re += y[base + 2 * b] * t3[q] - y[base + 2 * b + 1] * t3[q + 1];
   }
   return re;
-}
+}`);
 
-type CO = { n: number; hop: number; padLeft: number; frameSize: number; nFrames: number; cover: number; N: number };
 
 /** Overlap-add of windowed frame cotangents onto the samples, plus an accumulator (other scales). */
-function overlapAdd(this: Thread<CO>, z: Float32Array, w: Float32Array, acc: Float32Array): number {
+const overlapAdd = kernelSource(`function overlapAdd(z, w, acc) {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / this.constants.N);
   const sp = i - b * this.constants.N + this.constants.padLeft;
-  let fHi = Math.floor((sp + 0.5) / this.constants.hop);
-  if (fHi > this.constants.nFrames - 1) fHi = this.constants.nFrames - 1;
+  const fHi = Math.min(Math.floor((sp + 0.5) / this.constants.hop), this.constants.nFrames - 1);
   let sum = acc[i];
   for (let j = 0; j < this.constants.cover; j++) {
     const f = fHi - j;
@@ -278,14 +272,14 @@ function overlapAdd(this: Thread<CO>, z: Float32Array, w: Float32Array, acc: Flo
     if (f >= 0 && t < this.constants.frameSize) sum += w[t] * z[(b * this.constants.nFrames + f) * this.constants.n + t];
   }
   return sum;
-}
+}`);
 
 /** The complex spectra X [B, nFrames, bins, 2] of audio `x` ([B, N] samples) under plan `d`. */
 export async function spectra(dev: Device, d: DftPlan, x: Buf, N: number, B = 1): Promise<Buf> {
   const { g, n, n1, n2 } = d;
-  const k1 = dev.kernel('fwd1', fwd1 as never, B * g.nFrames * n * 2, { n, n1, n2, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, N, nFrames: g.nFrames });
+  const k1 = dev.kernel('fwd1', fwd1, B * g.nFrames * n * 2, { n, n1, n2, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, N, nFrames: g.nFrames });
   const y = await dev.run(k1, x, d.win, d.t1, d.t2);
-  const k2 = dev.kernel('fwd2', fwd2 as never, B * g.nFrames * g.bins * 2, { n1, n2, bins: g.bins });
+  const k2 = dev.kernel('fwd2', fwd2, B * g.nFrames * g.bins * 2, { n1, n2, bins: g.bins });
   const X = await dev.run(k2, y, d.t3);
   dev.free(y);
   return X;
@@ -293,7 +287,7 @@ export async function spectra(dev: Device, d: DftPlan, x: Buf, N: number, B = 1)
 
 /** |X| [B, nFrames, bins] of complex spectra. */
 export async function magnitudes(dev: Device, d: DftPlan, X: Buf, B = 1): Promise<Buf> {
-  const k = dev.kernel('mag', magnitude as never, B * d.g.nFrames * d.g.bins, { bins: d.g.bins });
+  const k = dev.kernel('mag', magnitude, B * d.g.nFrames * d.g.bins, { bins: d.g.bins });
   return dev.run(k, X);
 }
 
@@ -305,14 +299,14 @@ export interface LossTerms {
   eps: number;
 }
 
-function lossConstants(d: DftPlan, t: LossTerms): CL {
+function lossConstants(d: DftPlan, t: LossTerms): Record<string, number> {
   const count = d.g.nFrames * d.g.bins;
   return { bins: d.g.bins, wMag: t.wMag / count, wLog: t.wLog / count, l1: t.l1 ? 1 : 0, offset: t.offset ? 1 : 0, eps: t.eps, logEps: Math.log(t.eps) };
 }
 
 /** Per-frame loss values [B, nFrames] of spectra X against the target magnitudes (each example's mean). */
 export async function frameLosses(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, t: LossTerms, B = 1): Promise<Buf> {
-  const k = dev.kernel('frameLoss', frameLoss as never, B * d.g.nFrames, lossConstants(d, t));
+  const k = dev.kernel('frameLoss', frameLoss, B * d.g.nFrames, lossConstants(d, t));
   return dev.run(k, X, targetMag);
 }
 
@@ -320,26 +314,25 @@ export async function frameLosses(dev: Device, d: DftPlan, X: Buf, targetMag: Bu
 export async function lossGrad(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, t: LossTerms, acc: Buf, N: number, B = 1): Promise<Buf> {
   const { g, n, n1, n2 } = d;
   const F = B * g.nFrames;
-  const kg = dev.kernel('lossGradSpec', lossGradSpec as never, F * g.bins * 2, lossConstants(d, t));
+  const kg = dev.kernel('lossGradSpec', lossGradSpec, F * g.bins * 2, lossConstants(d, t));
   const G = await dev.run(kg, X, targetMag);
-  const y = await dev.run(dev.kernel('inv1', inv1 as never, F * n * 2, { n, n1, n2, bins: g.bins }), G, d.t1, d.t2);
+  const y = await dev.run(dev.kernel('inv1', inv1, F * n * 2, { n, n1, n2, bins: g.bins }), G, d.t1, d.t2);
   dev.free(G);
-  const z = await dev.run(dev.kernel('inv2', inv2 as never, F * n, { n, n1, n2, bins: g.bins }), y, d.t3);
+  const z = await dev.run(dev.kernel('inv2', inv2, F * n, { n, n1, n2, bins: g.bins }), y, d.t3);
   dev.free(y);
   const cover = Math.ceil(g.frameSize / g.hop);
-  const ko = dev.kernel('overlapAdd', overlapAdd as never, B * N, { n, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, nFrames: g.nFrames, cover, N });
+  const ko = dev.kernel('overlapAdd', overlapAdd, B * N, { n, hop: g.hop, padLeft: g.padLeft, frameSize: g.frameSize, nFrames: g.nFrames, cover, N });
   const out = await dev.run(ko, z, d.win, acc);
   dev.free(z);
   return out;
 }
 
-type CP = { bins: number; perExample: number; conj: number; n: number; scaled: number };
 
 /**
  * P[f, k] = A[f, k]·(conj?)H[(f if perExample), k], times irfft's weight (1/n at k = 0 and n/2,
  * 2/n between) when `scaled`, so that inv1/inv2 of P is the real inverse DFT.
  */
-function mulSpec(this: Thread<CP>, A: Float32Array, H: Float32Array): number {
+const mulSpec = kernelSource(`function mulSpec(A, H) {
   const i = this.thread.x;
   const p = Math.floor((i + 0.5) / 2);
   const c = i - 2 * p;
@@ -359,12 +352,11 @@ function mulSpec(this: Thread<CP>, A: Float32Array, H: Float32Array): number {
   }
   if (c < 0.5) return w * (ar * hr - ai * hi);
   return w * (ar * hi + ai * hr);
-}
+}`);
 
-type CSB = { bins: number; B: number; n: number };
 
 /** Σ_f conj(A[f, k])·G[f, k], with irfft's weights: the spectrum of a batch-summed correlation. */
-function corrSpecSum(this: Thread<CSB>, A: Float32Array, G: Float32Array): number {
+const corrSpecSum = kernelSource(`function corrSpecSum(A, G) {
   const i = this.thread.x;
   const k = Math.floor((i + 0.5) / 2);
   const c = i - 2 * k;
@@ -383,17 +375,16 @@ function corrSpecSum(this: Thread<CSB>, A: Float32Array, G: Float32Array): numbe
   if (k < 0.5 || k > this.constants.bins - 1.5) w = 1 / this.constants.n;
   if (c < 0.5) return w * re;
   return w * im;
-}
+}`);
 
-type CA = { N: number; n: number };
 
 /** y[b, t] = x[b, t] + z[b, t] for t < N (z has n values per example). */
-function addPrefix(this: Thread<CA>, x: Float32Array, z: Float32Array): number {
+const addPrefix = kernelSource(`function addPrefix(x, z) {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / this.constants.N);
   const t = i - b * this.constants.N;
   return x[i] + z[b * this.constants.n + t];
-}
+}`);
 
 /** One-frame rectangular-window plan: the real DFT of `len` samples zero-padded to n. */
 export function wholePlan(len: number, n: number): DftPlan {
@@ -404,8 +395,8 @@ export function wholePlan(len: number, n: number): DftPlan {
 async function inverse(dev: Device, d: DftPlan, P: Buf, F: number): Promise<Buf> {
   const { n, n1, n2 } = d;
   const bins = n / 2 + 1;
-  const y = await dev.run(dev.kernel('inv1', inv1 as never, F * n * 2, { n, n1, n2, bins }), P, d.t1, d.t2);
-  const z = await dev.run(dev.kernel('inv2', inv2 as never, F * n, { n, n1, n2, bins }), y, d.t3);
+  const y = await dev.run(dev.kernel('inv1', inv1, F * n * 2, { n, n1, n2, bins }), P, d.t1, d.t2);
+  const z = await dev.run(dev.kernel('inv2', inv2, F * n, { n, n1, n2, bins }), y, d.t3);
   dev.free(y);
   return z;
 }
@@ -434,10 +425,10 @@ export async function reverbForward(dev: Device, p: ReverbPlan, x: Buf, m: Float
   const bins = p.n / 2 + 1;
   const X = await spectra(dev, p.da, x, p.N, p.B);
   const M = await spectra(dev, p.dm, m, p.L, 1);
-  const P = await dev.run(dev.kernel('mulSpec', mulSpec as never, p.B * bins * 2, { bins, perExample: 0, conj: 0, n: p.n, scaled: 1 }), X, M);
+  const P = await dev.run(dev.kernel('mulSpec', mulSpec, p.B * bins * 2, { bins, perExample: 0, conj: 0, n: p.n, scaled: 1 }), X, M);
   const z = await inverse(dev, p.da, P, p.B);
   dev.free(P);
-  const y = await dev.run(dev.kernel('addPrefix', addPrefix as never, p.B * p.N, { N: p.N, n: p.n }), x, z);
+  const y = await dev.run(dev.kernel('addPrefix', addPrefix, p.B * p.N, { N: p.N, n: p.n }), x, z);
   dev.free(z);
   return { y, X, M };
 }
@@ -446,12 +437,12 @@ export async function reverbForward(dev: Device, p: ReverbPlan, x: Buf, m: Float
 export async function reverbBackward(dev: Device, p: ReverbPlan, gy: Buf, X: Buf, M: Buf): Promise<{ gx: Buf; gm: Float32Array }> {
   const bins = p.n / 2 + 1;
   const G = await spectra(dev, p.da, gy, p.N, p.B);
-  const Pg = await dev.run(dev.kernel('mulSpec', mulSpec as never, p.B * bins * 2, { bins, perExample: 0, conj: 1, n: p.n, scaled: 1 }), G, M);
+  const Pg = await dev.run(dev.kernel('mulSpec', mulSpec, p.B * bins * 2, { bins, perExample: 0, conj: 1, n: p.n, scaled: 1 }), G, M);
   const zx = await inverse(dev, p.da, Pg, p.B);
   dev.free(Pg);
-  const gx = await dev.run(dev.kernel('addPrefix', addPrefix as never, p.B * p.N, { N: p.N, n: p.n }), gy, zx);
+  const gx = await dev.run(dev.kernel('addPrefix', addPrefix, p.B * p.N, { N: p.N, n: p.n }), gy, zx);
   dev.free(zx);
-  const S = await dev.run(dev.kernel('corrSpecSum', corrSpecSum as never, bins * 2, { bins, B: p.B, n: p.n }), X, G);
+  const S = await dev.run(dev.kernel('corrSpecSum', corrSpecSum, bins * 2, { bins, B: p.B, n: p.n }), X, G);
   dev.free(G);
   const zm = await inverse(dev, p.da, S, 1);
   dev.free(S);

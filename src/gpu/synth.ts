@@ -12,7 +12,8 @@ import { checkPositive, fail, readOptions } from '../core/errors.ts';
 import { readLayout, type Signal } from '../core/frames.ts';
 import { HARMONIC_KEYS, type HarmonicSynthOptions } from '../synths/harmonic.ts';
 import { crossfade, foldHarmonicCotangents, harmonicsBelow, intervalPlan, wrapPhase } from '../synths/intervals.ts';
-import type { Buf, Device, Thread } from './device.ts';
+import type { Buf, Device } from './device.ts';
+import { kernelSource } from './device.ts';
 
 export interface HarmonicInputs {
   amplitude: Signal;
@@ -89,9 +90,25 @@ export function planHarmonic(fn: string, items: readonly HarmonicInputs[], o: Ha
   };
 }
 
-type CS = { K: number; hop: number; nSamples: number; nI1: number };
+/**
+ * sin and cos of x ≥ 0 after reducing x to [−π, π] in two steps (2π = 6.28125 + 0.00193530717958…;
+ * n·6.28125 is exact in float32 for n < 2^15): GPUs' sin and cos are accurate on [−π, π], not on
+ * the (k+1)·φ of a high harmonic (up to ~630 rad for 100 harmonics).
+ */
+const sinr = kernelSource(`function sinr(x) {
+  const n = Math.floor(x * 0.15915494309189535 + 0.5);
+  return Math.sin(x - n * 6.28125 - n * 0.0019353071795864769);
+}`);
 
-function synth(this: Thread<CS>, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array): number {
+const cosr = kernelSource(`function cosr(x) {
+  const n = Math.floor(x * 0.15915494309189535 + 0.5);
+  return Math.cos(x - n * 6.28125 - n * 0.0019353071795864769);
+}`);
+
+const TRIG = [sinr, cosr];
+
+
+const synth = kernelSource(`function synth(ph, m, h, al) {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / this.constants.nSamples);
   const n = i - b * this.constants.nSamples;
@@ -105,19 +122,18 @@ function synth(this: Thread<CS>, ph: Float32Array, m: Float32Array, h: Float32Ar
   for (let k = 0; k < this.constants.K; k++) {
     if (k < mm) {
       const h0 = h[base + k];
-      acc += (h0 + a * (h[base + this.constants.K + k] - h0)) * Math.sin((k + 1) * q);
+      acc += (h0 + a * (h[base + this.constants.K + k] - h0)) * sinr((k + 1) * q);
     }
   }
   return acc;
-}
+}`);
 
-type CH = { K: number; hop: number; nSamples: number; nIntervals: number };
 
 /**
  * Cotangents of H[b, j, k] (j ≤ nIntervals): Σ over interval j of ȳ(1 − α)·sin((k+1)φ), plus over
  * interval j − 1 of ȳ·α·sin((k+1)φ); harmonics at or above Nyquist contribute nothing.
  */
-function gradH(this: Thread<CH>, yb: Float32Array, ph: Float32Array, m: Float32Array, al: Float32Array): number {
+const gradH = kernelSource(`function gradH(yb, ph, m, al) {
   const i = this.thread.x;
   const row = Math.floor((i + 0.5) / this.constants.K);
   const k = i - row * this.constants.K;
@@ -128,21 +144,21 @@ function gradH(this: Thread<CH>, yb: Float32Array, ph: Float32Array, m: Float32A
   for (let t = 0; t < this.constants.hop; t++) {
     if (j < this.constants.nIntervals) {
       const n = off + j * this.constants.hop + t;
-      if (k < m[n]) acc += yb[n] * (1 - al[t]) * Math.sin((k + 1) * ph[n]);
+      if (k < m[n]) acc += yb[n] * (1 - al[t]) * sinr((k + 1) * ph[n]);
     }
     if (j >= 1) {
       const n2 = off + (j - 1) * this.constants.hop + t;
-      if (k < m[n2]) acc += yb[n2] * al[t] * Math.sin((k + 1) * ph[n2]);
+      if (k < m[n2]) acc += yb[n2] * al[t] * sinr((k + 1) * ph[n2]);
     }
   }
   return acc;
-}
+}`);
 
 /**
  * Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ). Its index preamble repeats synth's:
  * gpu.js helper functions cannot read `this.thread`, so kernels cannot share it.
  */
-function gradPhase(this: Thread<CS>, yb: Float32Array, ph: Float32Array, m: Float32Array, h: Float32Array, al: Float32Array): number {
+const gradPhase = kernelSource(`function gradPhase(yb, ph, m, h, al) {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / this.constants.nSamples);
   const n = i - b * this.constants.nSamples;
@@ -156,15 +172,15 @@ function gradPhase(this: Thread<CS>, yb: Float32Array, ph: Float32Array, m: Floa
   for (let k = 0; k < this.constants.K; k++) {
     if (k < mm) {
       const h0 = h[base + k];
-      acc += (k + 1) * (h0 + a * (h[base + this.constants.K + k] - h0)) * Math.cos((k + 1) * q);
+      acc += (k + 1) * (h0 + a * (h[base + this.constants.K + k] - h0)) * cosr((k + 1) * q);
     }
   }
   return yb[i] * acc;
-}
+}`);
 
 /** The audio of every example, [B, nSamples], on the device. */
 export function synthesize(dev: Device, p: HarmonicPlan): Promise<Buf> {
-  const k = dev.kernel('synth', synth as never, p.B * p.nSamples, { K: p.K, hop: p.hop, nSamples: p.nSamples, nI1: p.nIntervals + 1 });
+  const k = dev.kernel('synth', synth, p.B * p.nSamples, { K: p.K, hop: p.hop, nSamples: p.nSamples, nI1: p.nIntervals + 1 }, TRIG);
   return dev.run(k, p.phase, p.below, p.H, p.alpha);
 }
 
@@ -182,11 +198,11 @@ export interface HarmonicGrads {
  */
 export async function synthesizeVjp(dev: Device, p: HarmonicPlan, gy: Buf, withF0 = true): Promise<HarmonicGrads[]> {
   const { B, K, hop, nSamples, nIntervals, F, w } = p;
-  const kH = dev.kernel('gradH', gradH as never, B * (nIntervals + 1) * K, { K, hop, nSamples, nIntervals });
+  const kH = dev.kernel('gradH', gradH, B * (nIntervals + 1) * K, { K, hop, nSamples, nIntervals }, TRIG);
   const bH = await dev.run(kH, gy, p.phase, p.below, p.alpha);
   let gPhi: Float32Array = new Float32Array(B * nSamples);
   if (withF0) {
-    const kP = dev.kernel('gradPhase', gradPhase as never, B * nSamples, { K, hop, nSamples, nI1: nIntervals + 1 });
+    const kP = dev.kernel('gradPhase', gradPhase, B * nSamples, { K, hop, nSamples, nI1: nIntervals + 1 }, TRIG);
     const bP = await dev.run(kP, gy, p.phase, p.below, p.H, p.alpha);
     gPhi = await dev.read(bP);
     dev.free(bP);

@@ -5,7 +5,7 @@
  * gradient, plays the AudioWorklet instrument (`ddsp/worklet`) through an OfflineAudioContext for
  * 1 s — equal to the one-shot render to 1e-6 (float32 output) — then again with a DDSP decoder
  * (the small preset, seeded weights) decoding f0 and loudness inside the worklet, and draws a
- * spectrogram.
+ * spectrogram. A second page runs ddsp/gpu (test/browser/gpuPage.ts) on the browser's GPU API.
  * Node only. Without Chromium it is skipped, except under CI=true, where it fails.
  */
 import { build } from 'esbuild';
@@ -38,6 +38,10 @@ describe.runIf(isNode)('in headless Chromium', () => {
     };
     files.set('/page.js', { type: 'text/javascript', body: await bundle('./page.ts') });
     files.set('/worklet.js', { type: 'text/javascript', body: await bundle('../../src/realtime/worklet.ts') });
+    // ddsp/gpu's page: gpu.js's browser build references the native `gl` (Node only), left external.
+    const g = await build({ entryPoints: [here('./gpuPage.ts')], bundle: true, platform: 'browser', format: 'esm', write: false, minify: true, logLevel: 'silent', external: ['gl', 'webgpu'] });
+    files.set('/gpu.js', { type: 'text/javascript', body: g.outputFiles[0].contents });
+    files.set('/gpu.html', { type: 'text/html', body: '<!doctype html><meta charset="utf-8"><title>ddsp/gpu</title><script type="module" src="./gpu.js"></script>' });
     // README.md's browser blocks (type-checked by test/readme.test.ts), each as a module to import.
     const root = here('../..');
     const work = join(root, '.readme-check', 'browser');
@@ -87,6 +91,34 @@ describe.runIf(isNode)('in headless Chromium', () => {
       await browser.close();
     }
   }, 120_000);
+
+  it('runs ddsp/gpu on the page\'s GPU API (WebGPU or WebGL) equal to the CPU reference', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--enable-unsafe-swiftshader'] });
+    try {
+      const page = await browser.newPage();
+      const logs: string[] = [];
+      page.on('console', (m) => logs.push(m.text()));
+      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+      await page.goto(`${url}gpu.html`);
+      await page.waitForFunction(() => (window as unknown as { __gpu?: unknown }).__gpu !== undefined, undefined, { timeout: 90_000 });
+      const r = (await page.evaluate(() => (window as unknown as { __gpu: Record<string, unknown> }).__gpu)) as Record<string, number | string>;
+      expect(r.error, `${r.error}\n${logs.join('\n')}`).toBeUndefined();
+      // A browser never falls back to gpu.js's CPU mode: WebGPU, or WebGL (SwiftShader headless).
+      expect(['webgpu', 'webgl2', 'webgl']).toContain(r.mode);
+      // Chromium's software WebGL (SwiftShader) has a less exact sin than lavapipe: 1.2e-4 here.
+      expect(r.synth as number).toBeLessThan(5e-4);
+      expect(r.synthVjpAmp as number).toBeLessThan(5e-4);
+      expect(r.lossValue as number).toBeLessThan(1e-5);
+      expect(r.lossGrad as number).toBeLessThan(1e-3);
+      expect(r.gru as number).toBeLessThan(1e-5);
+      expect(r.reverb as number).toBeLessThan(1e-5);
+      expect(r.reverbVjpIr as number).toBeLessThan(1e-5);
+      console.log(`browser ddsp/gpu: ${r.describe}; synth ${(r.synth as number).toExponential(1)}, synth VJP ${(r.synthVjpAmp as number).toExponential(1)}, loss ${(r.lossValue as number).toExponential(1)}, loss gradient ${(r.lossGrad as number).toExponential(1)}, GRU ${(r.gru as number).toExponential(1)}, reverb ${(r.reverb as number).toExponential(1)}`);
+    } finally {
+      await browser.close();
+    }
+  }, 150_000);
 
   it("runs README.md's browser blocks", async () => {
     const blocks = [...files.keys()].filter((k) => k.startsWith('/readme-'));
