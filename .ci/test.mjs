@@ -35,7 +35,7 @@ const runners = {
 /** Extra arguments and environment per run. */
 const extra = {
   deno: { args: [], env: ci ? { DDSP_EXPECT_GPU_MODE: 'webgpu', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } : {} },
-  'headless-gl': { args: ['test/gpu'], env: { DDSP_EXPECT_GPU_MODE: 'headlessgl', DDSP_RUNTIME: 'node' } },
+  'headless-gl': { args: ['test/gpu', 'props/gpu'], env: { DDSP_EXPECT_GPU_MODE: 'headlessgl', DDSP_RUNTIME: 'node' } },
 };
 
 let passed = 0;

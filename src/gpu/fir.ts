@@ -50,8 +50,10 @@ export function planFir(fn: string, N: number, mags: Signal | readonly Signal[],
     const r = b === 0 ? ir : frequencyImpulseResponse(m, { windowSize });
     irs.set(M.shaped ? (r as { data: Float64Array }).data : (r as Float64Array), b * nFrames * L);
   });
-  const start = delayCompensation ?? firLayout(bands, windowSize, fn).zeroLag;
-  if (!Number.isInteger(start) || start < 0) fail(fn, `opts.delayCompensation must be an integer >= 0 (got ${start})`);
+  if (delayCompensation !== undefined && (!Number.isInteger(delayCompensation) || delayCompensation < 0)) fail(fn, `opts.delayCompensation must be an integer >= 0 (got ${delayCompensation})`);
+  // The IR's zero lag; where the layout has none (a 1-tap window), DDSP's default delay, as fftConvolve.
+  const zeroLag = firLayout(bands, windowSize, fn).zeroLag;
+  const start = delayCompensation ?? (zeroLag >= 0 ? zeroLag : Math.max(0, ((L - 1) >> 1) - 1));
   return { B: list.length, N, L, hop, start, frames: nFrames, windowSize, magnitudes: list.slice(), ir: irs };
 }
 

@@ -13,7 +13,7 @@ import { checkBoolean, checkOneOf, fail, readOptions } from '../core/errors.ts';
 import type { Signal } from '../core/frames.ts';
 import type { HarmonicSynthOptions } from '../synths/harmonic.ts';
 import { filter, filterVjpAudio, filterVjpMagnitudes, planFir } from './fir.ts';
-import { planHarmonic, synthesize, synthesizeVjp, type HarmonicGrads, type HarmonicInputs } from './synth.ts';
+import { planHarmonic, synthesize, synthesizeBackward, type HarmonicGrads, type HarmonicInputs } from './synth.ts';
 import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
 import { frames, type Frames } from '../core/frames.ts';
 import { stftGeometry, STFT_KEYS, type StftOptions } from '../spectral/stft.ts';
@@ -305,7 +305,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     const fn = 'gpu.harmonicSynthVjp';
     const p = planHarmonic(fn, [{ amplitude, distribution, f0Hz }], o);
     const g = inputBuf(fn, 'gAudio', gAudio, p.nSamples);
-    return (await synthesizeVjp(dev, p, g.buf))[0];
+    return (await synthesizeBackward(dev, p, g.buf))[0];
   }
 
   async function harmonicSynthBatchVjp(gAudio: readonly GpuInput[], items: readonly HarmonicInputs[], o: HarmonicSynthOptions): Promise<HarmonicGrads[]> {
@@ -320,7 +320,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
       if (v.length !== p.nSamples) fail(fn, `gAudio[${b}] must have ${p.nSamples} values (got ${v.length})`);
       flat.set(v, b * p.nSamples);
     }
-    return synthesizeVjp(dev, p, flat);
+    return synthesizeBackward(dev, p, flat);
   }
 
   async function frequencyFilter(audio: GpuInput, magnitudes: Signal, o: FrequencyFilterOptions = {}): Promise<Float32Array> {
@@ -518,7 +518,7 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
         gIr = Float64Array.from(back.gm);
       }
       dev.free(dry);
-      const hg = await synthesizeVjp(dev, hp, gDry, wrtF0);
+      const hg = await synthesizeBackward(dev, hp, gDry, wrtF0);
       const ng = await filterVjpMagnitudes(dev, fp, gDry, noise);
       dev.free(gDry);
       return {

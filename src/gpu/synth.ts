@@ -196,7 +196,7 @@ export interface HarmonicGrads {
  * Without `withF0` the phase kernel is skipped and the f0 cotangents are zero (training a decoder:
  * f0 is data).
  */
-export async function synthesizeVjp(dev: Device, p: HarmonicPlan, gy: Buf, withF0 = true): Promise<HarmonicGrads[]> {
+export async function synthesizeBackward(dev: Device, p: HarmonicPlan, gy: Buf, withF0 = true): Promise<HarmonicGrads[]> {
   const { B, K, hop, nSamples, nIntervals, F, w } = p;
   const kH = dev.kernel('gradH', gradH, B * (nIntervals + 1) * K, { K, hop, nSamples, nIntervals }, TRIG);
   const bH = await dev.run(kH, gy, p.phase, p.below, p.alpha);
