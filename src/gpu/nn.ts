@@ -10,7 +10,7 @@
  * projection gʰ = h_{t−1}·U + bʰ, the gates' cotangents [z̄, r̄, n̄ | z̄, r̄, n̄⊙r] (6u per row, the
  * input and the recurrent halves side by side) and the carry d⊙z + Ḡʰ_t·Uᵀ — recomputing z, r, n
  * from gʰ instead of storing them; then one GEMM each for W̄, Ū, X̄ and one column sum for the
- * biases over all B·T rows. Per-step results are gathered into one buffer by a tree of 8-way
+ * biases over all B·T rows. Per-step results are gathered into one buffer by a tree of 7-way
  * copies (device.ts `stack`), so nothing per step goes back to the CPU.
  */
 import type { Buf, Device } from './device.ts';
@@ -81,7 +81,7 @@ const tanhs = kernelSource(`function tanhs(v) {
 const ACT = [sigm, tanhs];
 
 /** h_t[b, j] from gˣ (all frames), h_{t−1}, U and bʰ. */
-const gruStepKernel = kernelSource(`function gruStepKernel(gx, h, U, bh) {
+const gruStepKernel = kernelSource(`function gruStepKernel(gx, h, U, bh, step) {
   const i = this.thread.x;
   const u = this.constants.u;
   const b = Math.floor((i + 0.5) / u);
@@ -95,7 +95,7 @@ const gruStepKernel = kernelSource(`function gruStepKernel(gx, h, U, bh) {
     ar += hv * U[k * 3 * u + u + j];
     an += hv * U[k * 3 * u + 2 * u + j];
   }
-  const xo = (b * this.constants.T + this.constants.t) * 3 * u;
+  const xo = (b * this.constants.T + step) * 3 * u;
   const z = sigm(gx[xo + j] + az);
   const r = sigm(gx[xo + u + j] + ar);
   const n = tanhs(gx[xo + 2 * u + j] + r * an);
@@ -104,21 +104,21 @@ const gruStepKernel = kernelSource(`function gruStepKernel(gx, h, U, bh) {
 
 
 /** Gate cotangents of step t, [B, 6u]: z̄, r̄, n̄ (input side), z̄, r̄, n̄⊙r (recurrent side). */
-const gruGateGrad = kernelSource(`function gruGateGrad(gx, gh, h, carry, gs) {
+const gruGateGrad = kernelSource(`function gruGateGrad(gx, gh, h, carry, gs, step) {
   const i = this.thread.x;
   const u = this.constants.u;
   const b = Math.floor((i + 0.5) / (6 * u));
   const c = i - b * 6 * u;
   const part = Math.floor((c + 0.5) / u);
   const j = c - part * u;
-  const xo = (b * this.constants.T + this.constants.t) * 3 * u;
+  const xo = (b * this.constants.T + step) * 3 * u;
   const ho = b * 3 * u;
   const z = sigm(gx[xo + j] + gh[ho + j]);
   const r = sigm(gx[xo + u + j] + gh[ho + u + j]);
   const ghn = gh[ho + 2 * u + j];
   const n = tanhs(gx[xo + 2 * u + j] + r * ghn);
   let d = carry[b * u + j];
-  if (this.constants.hasSeq > 0.5) d += gs[(b * this.constants.T + this.constants.t) * u + j];
+  if (this.constants.hasSeq > 0.5) d += gs[(b * this.constants.T + step) * u + j];
   const dn = d * (1 - z) * (1 - n * n);
   let v = 0;
   if (part < 0.5 || (part > 2.5 && part < 3.5)) v = d * (h[b * u + j] - n) * z * (1 - z);
@@ -129,15 +129,15 @@ const gruGateGrad = kernelSource(`function gruGateGrad(gx, gh, h, carry, gs) {
 }`);
 
 /** The carry to step t − 1: d⊙z + Ḡʰ_t·Uᵀ. */
-const gruCarry = kernelSource(`function gruCarry(gx, gh, carry, gs, dG, U) {
+const gruCarry = kernelSource(`function gruCarry(gx, gh, carry, gs, dG, U, step) {
   const i = this.thread.x;
   const u = this.constants.u;
   const b = Math.floor((i + 0.5) / u);
   const j = i - b * u;
-  const xo = (b * this.constants.T + this.constants.t) * 3 * u;
+  const xo = (b * this.constants.T + step) * 3 * u;
   const z = sigm(gx[xo + j] + gh[b * 3 * u + j]);
   let d = carry[i];
-  if (this.constants.hasSeq > 0.5) d += gs[(b * this.constants.T + this.constants.t) * u + j];
+  if (this.constants.hasSeq > 0.5) d += gs[(b * this.constants.T + step) * u + j];
   let s = d * z;
   for (let k = 0; k < 3 * u; k++) s += dG[b * 6 * u + 3 * u + k] * U[j * 3 * u + k];
   return s;
@@ -190,7 +190,7 @@ export async function gruForward(dev: Device, s: GruShape, x: Buf, w: GruDevWeig
   const hs: Buf[] = [];
   let h = h0;
   for (let t = 0; t < T; t++) {
-    h = await dev.run(dev.kernel('gruStep', gruStepKernel, B * u, { u, T, B, t }, ACT), gx, h, w.U, bh);
+    h = await dev.run(dev.kernel('gruStep', gruStepKernel, B * u, { u, T, B }, ACT), gx, h, w.U, bh, t);
     hs.push(h);
   }
   dev.free(gx);
@@ -223,16 +223,16 @@ export async function gruBackward(dev: Device, s: GruShape, x: Buf, w: GruDevWei
   const gx = await gemm(dev, x, w.W, { M: B * T, N: 3 * u, K: I, am: I, ak: 1, bk: 3 * u, bn: 1 }, bx);
   const hs: Buf[] = [h0];
   if (states) hs.push(...states);
-  else for (let t = 0; t < T; t++) hs.push(await dev.run(dev.kernel('gruStep', gruStepKernel, B * u, { u, T, B, t }, ACT), gx, hs[t], w.U, bh));
+  else for (let t = 0; t < T; t++) hs.push(await dev.run(dev.kernel('gruStep', gruStepKernel, B * u, { u, T, B }, ACT), gx, hs[t], w.U, bh, t));
   const gsb = gs ?? NO_BIAS;
   const hasSeq = gs ? 1 : 0;
   let carry = gLast;
   const dGs: Buf[] = [];
   for (let t = T - 1; t >= 0; t--) {
-    const c = { u, T, t, hasSeq };
+    const c = { u, T, hasSeq };
     const gh = await gemm(dev, hs[t], w.U, { M: B, N: 3 * u, K: u, am: u, ak: 1, bk: 3 * u, bn: 1 }, bh);
-    const dG = await dev.run(dev.kernel('gruGateGrad', gruGateGrad, B * 6 * u, c, ACT), gx, gh, hs[t], carry, gsb);
-    const next = await dev.run(dev.kernel('gruCarry', gruCarry, B * u, c, ACT), gx, gh, carry, gsb, dG, w.U);
+    const dG = await dev.run(dev.kernel('gruGateGrad', gruGateGrad, B * 6 * u, c, ACT), gx, gh, hs[t], carry, gsb, t);
+    const next = await dev.run(dev.kernel('gruCarry', gruCarry, B * u, c, ACT), gx, gh, carry, gsb, dG, w.U, t);
     dev.free(gh);
     if (carry !== gLast) dev.free(carry);
     carry = next;
