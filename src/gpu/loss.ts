@@ -49,19 +49,23 @@ export async function deviceLoss(dev: Device, fn: string, targets: Buf, B: numbe
       if (freed) fail(fn, 'this loss has been freed');
       const values = new Array<number>(B).fill(0);
       let acc: Buf | null = withGrad ? new Float32Array(B * N) : null;
+      // Every scale's kernels are queued before anything is read back (one wait, not one per scale).
+      const perScale: Buf[] = [];
       for (const { d, mt } of scales) {
         const X = await spectra(dev, d, audio, N, B);
-        const fl = await frameLosses(dev, d, X, mt, terms, B);
-        const per = await dev.read(fl);
-        dev.free(fl);
-        const nF = d.g.nFrames;
-        for (let b = 0; b < B; b++) for (let f = 0; f < nF; f++) values[b] += per[b * nF + f];
+        perScale.push(await frameLosses(dev, d, X, mt, terms, B));
         if (acc) {
           const next = await lossGrad(dev, d, X, mt, terms, acc, N, B);
           dev.free(acc);
           acc = next;
         }
         dev.free(X);
+      }
+      for (let i = 0; i < scales.length; i++) {
+        const per = await dev.read(perScale[i]);
+        dev.free(perScale[i]);
+        const nF = scales[i].d.g.nFrames;
+        for (let b = 0; b < B; b++) for (let f = 0; f < nF; f++) values[b] += per[b * nF + f];
       }
       return { values, grad: acc };
     },
