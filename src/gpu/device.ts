@@ -47,6 +47,8 @@ const copy = kernelSource(`function copy(a) {
 
 export class Device {
   private readonly kernels = new Map<string, Kernel>();
+  /** Device buffers handed out by run and not yet freed (diagnostics: a leak shows here). */
+  readonly live = new Set<GpuHandle>();
   constructor(readonly gpu: GpuJs) {}
 
   /**
@@ -86,6 +88,7 @@ export class Device {
     let y = k(...args);
     if (y && typeof (y as Promise<unknown>).then === 'function') y = await y;
     this.free(...uploads);
+    if (isHandle(y)) this.live.add(y);
     return y as Buf;
   }
 
@@ -99,7 +102,12 @@ export class Device {
 
   /** Release GPU buffers (no-op for CPU arrays). */
   free(...bs: (Buf | null | undefined)[]): void {
-    for (const b of bs) if (b && !(b instanceof Float32Array)) b.delete();
+    for (const b of bs) {
+      if (b && !(b instanceof Float32Array)) {
+        b.delete();
+        this.live.delete(b);
+      }
+    }
   }
 }
 

@@ -185,6 +185,11 @@ export interface GpuBackend {
   reverb(audio: GpuInput, ir: Float64Array, opts?: { addDry?: boolean }): Promise<Float32Array>;
   /** reverbVjp on the GPU: the audio's cotangent and the IR's (first tap 0), as DFT products. */
   reverbVjp(gy: GpuInput, audio: GpuInput, ir: Float64Array, opts?: { addDry?: boolean }): Promise<{ audio: Float64Array; ir: Float64Array }>;
+  /**
+   * How many device buffers are held now (results not yet freed: GpuArrays, losses' targets).
+   * Diagnostics: in a training loop it stays flat; 0 in gpu.js's CPU mode.
+   */
+  liveBuffers(): number;
   /** Copy an array to the device, for functions that take a GpuInput. */
   upload(x: Float64Array | Float32Array): GpuArray;
   /**
@@ -729,5 +734,5 @@ export async function gpuBackend(opts: { mode?: GpuMode; quiet?: boolean } = {})
     };
   }
 
-  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, autoencoder, reverb, reverbVjp, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
+  return { mode: gpu.mode, describe, harmonicSynth, harmonicSynthBatch, harmonicSynthVjp, harmonicSynthBatchVjp, frequencyFilter, frequencyFilterVjp, matmul, dense, denseVjp, gru, gruVjp, rnnFcDecoder, autoencoder, reverb, reverbVjp, liveBuffers: () => dev.live.size, upload, magnitudeSpectrogram, makeSpectralLoss, makeHarmonicNoiseLoss };
 }

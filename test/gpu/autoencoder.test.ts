@@ -47,7 +47,10 @@ describe('ddsp/gpu autoencoder', () => {
     // A reverb worth hearing (the initial IR is ~1e-6): a decaying tail.
     if (reverbLength) (params.reverb as { ir: Float64Array }).ir = Float64Array.from({ length: reverbLength }, (_, i) => 0.05 * Math.exp(-i / 200) * Math.sin(i * 1.7));
     const ref = valueAndGrad(autoencoder({ preset: p, loss }))(x as never, params);
+    const live = gpu.liveBuffers();
     const got = await gpu.autoencoder({ preset: p, loss }).valueAndGrad(x, params);
+    // Every device buffer of the step is released (a leak would grow with every training step).
+    expect(gpu.liveBuffers()).toBe(live);
     expect(Math.abs(got.value - ref.value) / ref.value).toBeLessThan(1e-5);
     const want = leaves(ref.grad);
     const have = new Map(leaves(got.grad as Params));

@@ -30,7 +30,9 @@ describe('ddsp/gpu rnnFcDecoder', () => {
       const [yc, pb] = cpu.vjp(inputs as never, params);
       const dec = gpu.rnnFcDecoder(o);
       const [yg, pg] = await dec.vjp(inputs, params);
+      const live = gpu.liveBuffers();
       const fwd = await dec.forward(inputs, params);
+      expect(gpu.liveBuffers()).toBe(live);
       for (const [name, w] of splits) {
         const ref = (yc as Record<string, { data: Float64Array; shape: number[] }>)[name];
         expect(yg[name].shape).toEqual(ref.shape);
