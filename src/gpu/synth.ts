@@ -107,8 +107,12 @@ const cosr = kernelSource(`function cosr(x) {
 
 const TRIG = [sinr, cosr];
 
-
-const synth = kernelSource(`function synth(ph, m, h, al) {
+/**
+ * A kernel that sums over the harmonics at one sample of one example: `term` is harmonic k's
+ * contribution, given its interpolated amplitude `hk` and the sample's wrapped phase `q`.
+ */
+function harmonicSum(name: string, args: string, term: string, result: string) {
+  return kernelSource(`function ${name}(${args}) {
   const i = this.thread.x;
   const b = Math.floor((i + 0.5) / this.constants.nSamples);
   const n = i - b * this.constants.nSamples;
@@ -122,12 +126,16 @@ const synth = kernelSource(`function synth(ph, m, h, al) {
   for (let k = 0; k < this.constants.K; k++) {
     if (k < mm) {
       const h0 = h[base + k];
-      acc += (h0 + a * (h[base + this.constants.K + k] - h0)) * sinr((k + 1) * q);
+      const hk = h0 + a * (h[base + this.constants.K + k] - h0);
+      acc += ${term};
     }
   }
-  return acc;
+  return ${result};
 }`);
+}
 
+/** The audio: Σ_k h_k·sin((k+1)φ) below Nyquist. */
+const synth = harmonicSum('synth', 'ph, m, h, al', 'hk * sinr((k + 1) * q)', 'acc');
 
 /**
  * Cotangents of H[b, j, k] (j ≤ nIntervals): Σ over interval j of ȳ(1 − α)·sin((k+1)φ), plus over
@@ -154,29 +162,8 @@ const gradH = kernelSource(`function gradH(yb, ph, m, al) {
   return acc;
 }`);
 
-/**
- * Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ). Its index preamble repeats synth's:
- * gpu.js helper functions cannot read `this.thread`, so kernels cannot share it.
- */
-const gradPhase = kernelSource(`function gradPhase(yb, ph, m, h, al) {
-  const i = this.thread.x;
-  const b = Math.floor((i + 0.5) / this.constants.nSamples);
-  const n = i - b * this.constants.nSamples;
-  const j = Math.floor((n + 0.5) / this.constants.hop);
-  const t = n - j * this.constants.hop;
-  const a = al[t];
-  const q = ph[i];
-  const mm = m[i];
-  const base = (b * this.constants.nI1 + j) * this.constants.K;
-  let acc = 0;
-  for (let k = 0; k < this.constants.K; k++) {
-    if (k < mm) {
-      const h0 = h[base + k];
-      acc += (k + 1) * (h0 + a * (h[base + this.constants.K + k] - h0)) * cosr((k + 1) * q);
-    }
-  }
-  return yb[i] * acc;
-}`);
+/** Phase cotangents per sample: ȳ·Σ_k (k+1)·h_k·cos((k+1)φ). */
+const gradPhase = harmonicSum('gradPhase', 'yb, ph, m, h, al', '(k + 1) * hk * cosr((k + 1) * q)', 'yb[i] * acc');
 
 /** The audio of every example, [B, nSamples], on the device. */
 export function synthesize(dev: Device, p: HarmonicPlan): Promise<Buf> {
