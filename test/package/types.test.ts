@@ -18,6 +18,7 @@ const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const consumer = `import { chain, fanout, filteredNoise, frames, harmonic, pick, sum, synths, losses } from 'ddsp';
 import { lossPool } from 'ddsp/node';
 import { signal } from 'ddsp/testing';
+import { gpuBackend, type GpuBackend } from 'ddsp/gpu';
 
 const F = 10;
 const { audio } = synths.harmonicSynth(new Float64Array(F).fill(0.2), frames(new Float64Array(F * 3).fill(1 / 3), F, 3), new Float64Array(F).fill(220), { nSamples: 640 });
@@ -36,11 +37,15 @@ const z: string = model.forward({ h: { amplitudes: a, harmonicDistribution: fr, 
 const loss: number = losses.spectralLossValueAndGrad(a, a, { fftSizes: [64] }).value;
 const pool = lossPool({ threads: 1 });
 const arb = signal({ maxLength: 8 });
-export { v, s, y, z, loss, pool, arb };
+const gpu: Promise<GpuBackend> = gpuBackend({ mode: 'cpu', quiet: true });
+// @ts-expect-error the backend's mode is a union of names, not any string
+const badMode = gpuBackend({ mode: 'cuda' });
+const gpuLoss: Promise<number> = gpu.then((g) => g.makeSpectralLoss(a)).then((l) => l.loss(a));
+export { v, s, y, z, loss, pool, arb, gpu, badMode, gpuLoss };
 `;
 
 describe.runIf(isNode)('types for consumers', () => {
-  it('type-check a consumer of ddsp, ddsp/node and ddsp/testing with skipLibCheck false and true', () => {
+  it('type-check a consumer of ddsp, ddsp/node, ddsp/testing and ddsp/gpu with skipLibCheck false and true', () => {
     // Outside the repository: inside it, TypeScript would resolve 'ddsp' to this package itself
     // (self-reference through "exports") instead of the installed copy.
     const work = mkdtempSync(join(tmpdir(), 'ddsp-consumer-'));
