@@ -4,8 +4,9 @@
 # (xz-compressed) and the Vulkan/GL loader packages. Then, with the session's device tool, run
 #   carry: [".device"]
 #   command: bash .device/run.sh        (writes $OUT/gpu-bench.md)
-# BENCH_GPU_BATCH, BENCH_GPU_PRESET and BENCH_GPU_AE_BATCH pass through (run.sh defaults them to the
-# issue's sizes: 16, soloInstrument, 16).
+# BENCH_GPU_BATCH, BENCH_GPU_PRESET, BENCH_GPU_AE_BATCH and BENCH_GPU_CPU_BATCH pass through (run.sh
+# defaults them to the issue's sizes, 16, soloInstrument, 16, with the CPU step timed at batch 2 ×
+# 8: a solo_instrument CPU step at batch 16 takes minutes on one core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 grep -qx '/.device/' .git/info/exclude 2>/dev/null || echo /.device/ >> .git/info/exclude
@@ -28,7 +29,7 @@ set -euo pipefail
 for f in .device/gl/*.deb; do dpkg -x "$f" /; done
 ldconfig
 export VK_DRIVER_FILES=${VK_DRIVER_FILES:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json} XDG_RUNTIME_DIR=/tmp
-export BENCH_GPU_BATCH=${BENCH_GPU_BATCH:-16} BENCH_GPU_PRESET=${BENCH_GPU_PRESET:-soloInstrument} BENCH_GPU_AE_BATCH=${BENCH_GPU_AE_BATCH:-16}
+export BENCH_GPU_BATCH=${BENCH_GPU_BATCH:-16} BENCH_GPU_PRESET=${BENCH_GPU_PRESET:-soloInstrument} BENCH_GPU_AE_BATCH=${BENCH_GPU_AE_BATCH:-16} BENCH_GPU_CPU_BATCH=${BENCH_GPU_CPU_BATCH:-2}
 xz -d -c .device/deno.xz > /tmp/deno && chmod +x /tmp/deno
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
 nproc
