@@ -92,33 +92,37 @@ describe.runIf(isNode)('in headless Chromium', () => {
     }
   }, 120_000);
 
-  it('runs ddsp/gpu on the page\'s GPU API (WebGPU or WebGL) equal to the CPU reference', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--enable-unsafe-swiftshader'] });
-    try {
-      const page = await browser.newPage();
-      const logs: string[] = [];
-      page.on('console', (m) => logs.push(m.text()));
-      page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-      await page.goto(`${url}gpu.html`);
-      await page.waitForFunction(() => (window as unknown as { __gpu?: unknown }).__gpu !== undefined, undefined, { timeout: 90_000 });
-      const r = (await page.evaluate(() => (window as unknown as { __gpu: Record<string, unknown> }).__gpu)) as Record<string, number | string>;
-      expect(r.error, `${r.error}\n${logs.join('\n')}`).toBeUndefined();
-      // A browser never falls back to gpu.js's CPU mode: WebGPU, or WebGL (SwiftShader headless).
-      expect(['webgpu', 'webgl2', 'webgl']).toContain(r.mode);
-      // Chromium's software WebGL (SwiftShader) has a less exact sin than lavapipe: 1.2e-4 here.
-      expect(r.synth as number).toBeLessThan(5e-4);
-      expect(r.synthVjpAmp as number).toBeLessThan(5e-4);
-      expect(r.lossValue as number).toBeLessThan(1e-5);
-      expect(r.lossGrad as number).toBeLessThan(1e-3);
-      expect(r.gru as number).toBeLessThan(1e-5);
-      expect(r.reverb as number).toBeLessThan(1e-5);
-      expect(r.reverbVjpIr as number).toBeLessThan(1e-5);
-      console.log(`browser ddsp/gpu: ${r.describe}; synth ${(r.synth as number).toExponential(1)}, synth VJP ${(r.synthVjpAmp as number).toExponential(1)}, loss ${(r.lossValue as number).toExponential(1)}, loss gradient ${(r.lossGrad as number).toExponential(1)}, GRU ${(r.gru as number).toExponential(1)}, reverb ${(r.reverb as number).toExponential(1)}`);
-    } finally {
-      await browser.close();
-    }
-  }, 150_000);
+  // Chromium's WebGPU on SwiftShader needs these flags (headless Chromium gives no adapter without them).
+  const webgpuFlags = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-webgpu-adapter=swiftshader'];
+  for (const [api, flags, modes] of [['WebGL2', [], ['webgl2', 'webgl']], ['WebGPU', webgpuFlags, ['webgpu']]] as const) {
+    it(`runs ddsp/gpu on ${api} from a minified bundle, equal to the CPU reference`, async () => {
+      const { chromium } = await import('playwright-core');
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--enable-unsafe-swiftshader', ...flags] });
+      try {
+        const page = await browser.newPage();
+        const logs: string[] = [];
+        page.on('console', (m) => logs.push(m.text()));
+        page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
+        await page.goto(`${url}gpu.html`);
+        await page.waitForFunction(() => (window as unknown as { __gpu?: unknown }).__gpu !== undefined, undefined, { timeout: 90_000 });
+        const r = (await page.evaluate(() => (window as unknown as { __gpu: Record<string, unknown> }).__gpu)) as Record<string, number | string>;
+        expect(r.error, `${r.error}\n${logs.join('\n')}`).toBeUndefined();
+        // A browser never falls back to gpu.js's CPU mode here: the API asked for is the one that ran.
+        expect(modes as readonly string[]).toContain(r.mode);
+        // SwiftShader's sin is less exact than lavapipe's: the synth agrees to ~1.2e-4 there.
+        expect(r.synth as number).toBeLessThan(5e-4);
+        expect(r.synthVjpAmp as number).toBeLessThan(5e-4);
+        expect(r.lossValue as number).toBeLessThan(1e-5);
+        expect(r.lossGrad as number).toBeLessThan(1e-3);
+        expect(r.gru as number).toBeLessThan(1e-5);
+        expect(r.reverb as number).toBeLessThan(1e-5);
+        expect(r.reverbVjpIr as number).toBeLessThan(1e-5);
+        console.log(`browser ddsp/gpu: ${r.describe}; synth ${(r.synth as number).toExponential(1)}, synth VJP ${(r.synthVjpAmp as number).toExponential(1)}, loss ${(r.lossValue as number).toExponential(1)}, loss gradient ${(r.lossGrad as number).toExponential(1)}, GRU ${(r.gru as number).toExponential(1)}, reverb ${(r.reverb as number).toExponential(1)}`);
+      } finally {
+        await browser.close();
+      }
+    }, 150_000);
+  }
 
   it("runs README.md's browser blocks", async () => {
     const blocks = [...files.keys()].filter((k) => k.startsWith('/readme-'));
