@@ -5,9 +5,9 @@
  * mode it is a Float32Array. Both are a `Buf`; `read` brings one back, `free` releases it.
  *
  * Index arithmetic in kernels is float32 (gpu.js translates numbers to f32, and WGSL's division
- * is accurate to 2.5 ulp only), so integer quotients are taken as floor((i + 0.5) / d): exact
- * while i·d < 1.6e6·… in practice for every size these kernels run (i < 2^24, and the half
- * offset keeps the quotient ≥ 0.5/d away from an integer). `idiv` in kernel sources spells that.
+ * is accurate to 2.5 ulp only), so integer quotients are taken as floor((i + 0.5) / d): the half
+ * offset keeps the true quotient at least 0.5/d from an integer, more than the division's error
+ * (2.5 ulp of i/d) while i·d < ~1.6e6·d² — every index these kernels compute (outputs < 2^24).
  */
 import { fail } from '../core/errors.ts';
 

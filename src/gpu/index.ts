@@ -1,21 +1,24 @@
 /**
- * `ddsp/gpu`: gpu.js kernels for the hot loops, beside the CPU reference (the rest of the package).
- * gpu.js is an optional dependency: install it to use this subpath. The backend is picked once:
- * WebGPU where `navigator.gpu` gives an adapter (Deno, browsers), WebGL in a browser without one,
- * headless-gl in Node when the optional native `gl` package loads and an X display exists,
- * otherwise gpu.js's CPU mode — `describe` says which, in one line. Kernels compute in float32; what they share with the CPU path
- * in float64 (the phase accumulation) is done on the CPU first.
+ * `ddsp/gpu`: gpu.js kernels for the training stack's hot loops, beside the CPU reference (the
+ * rest of the package). gpu.js is an optional dependency: install it to use this subpath. The
+ * backend is picked once: WebGPU where `navigator.gpu` gives an adapter (Deno, browsers), WebGL2
+ * in a browser without one, headless-gl in Node when the optional native `gl` package loads and an
+ * X display exists, otherwise gpu.js's CPU mode — `describe` says which, in one line.
  *
- * Kernels so far: the harmonic synthesizer's forward pass, the filtered-noise FIR
- * (frequencyFilter), each with the CPU function's semantics and options, and a matrix product.
+ * Kernels compute in float32; what needs float64 (the phase accumulation, the f0 reverse sweep,
+ * the FIR design) runs on the CPU around them. Families, each forward and VJP: the harmonic
+ * synthesizer (batched), the filtered-noise FIR, spectra and the multi-scale spectral loss, DDSP's
+ * reverb, GEMM/dense, Keras' GRU and DDSP's RnnFcDecoder; and two device pipelines: a batch's
+ * synth + noise (+ reverb) → loss → gradients, and nn.autoencoder's whole training step.
+ * Layout: device.ts (buffers, kernel cache), synth.ts, fir.ts, spectral.ts, loss.ts, nn.ts,
+ * decoder.ts; this file validates inputs and wires them together.
  */
 import { checkBoolean, checkOneOf, fail, readOptions } from '../core/errors.ts';
-import type { Signal } from '../core/frames.ts';
 import type { HarmonicSynthOptions } from '../synths/harmonic.ts';
 import { filter, filterVjpAudio, filterVjpMagnitudes, planFir } from './fir.ts';
 import { planHarmonic, synthesize, synthesizeBackward, type HarmonicGrads, type HarmonicInputs } from './synth.ts';
 import type { FrequencyFilterOptions } from '../spectral/frequencyFilter.ts';
-import { frames, type Frames } from '../core/frames.ts';
+import { frames, type Frames, type Signal } from '../core/frames.ts';
 import { stftGeometry, STFT_KEYS, type StftOptions } from '../spectral/stft.ts';
 import type { SpectralLossOptions } from '../losses/spectralLoss.ts';
 import ndarray from 'ndarray';
@@ -23,7 +26,7 @@ import { readDense } from '../nn/dense.ts';
 import { readGru, type GruGrads, type GruOptions, type GruOutput, type GruWeights } from '../nn/gru.ts';
 import { readMatrix, readRows, type Tensor } from '../nn/tensor.ts';
 import { columnSums, gemm, gruBackward, gruForward, type GruDevWeights, type GruShape } from './nn.ts';
-import { Device, f32, GpuArray, inputBuf, type Buf, type GpuInput, type GpuJs } from './device.ts';
+import { addBufs, Device, f32, GpuArray, inputBuf, type Buf, type GpuInput, type GpuJs } from './device.ts';
 import { dftPlan, magnitudes, reverbBackward, reverbForward, reverbPlan, spectra, type ReverbPlan } from './spectral.ts';
 import { deviceLoss, lossTerms } from './loss.ts';
 import { decoderBackward, decoderForward, decoderWeights, freeTape, type Fc32 } from './decoder.ts';
@@ -33,7 +36,6 @@ import { filteredNoiseControls, harmonicControls } from '../graph/synthNodes.ts'
 import { uniformNoise } from '../synths/noise.ts';
 import type { Params } from '../core/tree.ts';
 import { checkLike } from './checkLike.ts';
-import { addBufs } from './device.ts';
 
 export type { GpuArray, GpuInput } from './device.ts';
 export type { HarmonicGrads, HarmonicInputs } from './synth.ts';
