@@ -20,7 +20,7 @@ const ALPHA = 0.2;
 /** Per row of x [rows, c]: mean (slot 0) and 1/√(var + ε) (slot 1). */
 const lnStats = kernelSource(`function lnStats(x) {
   const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / 2);
+  const r = idiv(i, 2);
   const which = i - 2 * r;
   const c = this.constants.c;
   let m = 0;
@@ -39,7 +39,7 @@ const lnStats = kernelSource(`function lnStats(x) {
 /** leakyReLU(γ·x̂ + β). */
 const lnAct = kernelSource(`function lnAct(x, st, gamma, beta) {
   const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / this.constants.c);
+  const r = idiv(i, this.constants.c);
   const j = i - r * this.constants.c;
   const y = gamma[j] * (x[i] - st[2 * r]) * st[2 * r + 1] + beta[j];
   if (y > 0) return y;
@@ -49,7 +49,7 @@ const lnAct = kernelSource(`function lnAct(x, st, gamma, beta) {
 /** The cotangent before the activation: ȳ·(1 where γx̂ + β > 0, else α). */
 const actGrad = kernelSource(`function actGrad(gy, x, st, gamma, beta) {
   const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / this.constants.c);
+  const r = idiv(i, this.constants.c);
   const j = i - r * this.constants.c;
   const y = gamma[j] * (x[i] - st[2 * r]) * st[2 * r + 1] + beta[j];
   if (y > 0) return gy[i];
@@ -59,7 +59,7 @@ const actGrad = kernelSource(`function actGrad(gy, x, st, gamma, beta) {
 /** Per row: mean(ḡ⊙γ) (slot 0) and mean(ḡ⊙γ⊙x̂) (slot 1). */
 const lnRowSums = kernelSource(`function lnRowSums(ga, x, st, gamma) {
   const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / 2);
+  const r = idiv(i, 2);
   const which = i - 2 * r;
   const c = this.constants.c;
   let s = 0;
@@ -74,7 +74,7 @@ const lnRowSums = kernelSource(`function lnRowSums(ga, x, st, gamma) {
 /** x̄ = (ḡ⊙γ − mean(ḡ⊙γ) − x̂·mean(ḡ⊙γ⊙x̂))/√(σ² + ε). */
 const lnGradX = kernelSource(`function lnGradX(ga, x, st, gamma, sums) {
   const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / this.constants.c);
+  const r = idiv(i, this.constants.c);
   const j = i - r * this.constants.c;
   const xh = (x[i] - st[2 * r]) * st[2 * r + 1];
   return (ga[i] * gamma[j] - sums[2 * r] - xh * sums[2 * r + 1]) * st[2 * r + 1];
@@ -95,7 +95,7 @@ const lnGradGamma = kernelSource(`function lnGradGamma(ga, x, st) {
 const concatCols = kernelSource(`function concatCols(a, b) {
   const i = this.thread.x;
   const c = this.constants.ca + this.constants.cb;
-  const r = Math.floor((i + 0.5) / c);
+  const r = idiv(i, c);
   const j = i - r * c;
   if (j < this.constants.ca) return a[r * this.constants.ca + j];
   return b[r * this.constants.cb + j - this.constants.ca];
@@ -105,7 +105,7 @@ const concatCols = kernelSource(`function concatCols(a, b) {
 /** Channels [off, off + w) of x [rows, c]. */
 const sliceCols = kernelSource(`function sliceCols(x) {
   const i = this.thread.x;
-  const r = Math.floor((i + 0.5) / this.constants.w);
+  const r = idiv(i, this.constants.w);
   const j = i - r * this.constants.w;
   return x[r * this.constants.c + this.constants.off + j];
 }`);

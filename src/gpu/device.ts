@@ -5,9 +5,8 @@
  * mode it is a Float32Array. Both are a `Buf`; `read` brings one back, `free` releases it.
  *
  * Index arithmetic in kernels is float32 (gpu.js translates numbers to f32, and WGSL's division
- * is accurate to 2.5 ulp only), so integer quotients are taken as floor((i + 0.5) / d): the half
- * offset keeps the true quotient at least 0.5/d from an integer, more than the division's error
- * (2.5 ulp of i/d) while i·d < ~1.6e6·d² — every index these kernels compute (outputs < 2^24).
+ * is accurate to 2.5 ulp only), so integer quotients go through `idiv` (below), exact for every
+ * index below 2^24 — the largest output a kernel here may have.
  */
 import { fail } from '../core/errors.ts';
 
@@ -41,6 +40,19 @@ export function kernelSource(src: string): KernelSource {
 
 const MAX_KERNELS = 256;
 
+/**
+ * ⌊a/d⌋ for integer-valued a ≥ 0 and d > 0 in float32, exact for a < 2^24 on any device: the
+ * quotient estimate (from the half-offset, so never on an integer) is corrected by its remainder,
+ * whatever the division's error (WGSL allows 2.5 ulp). Every kernel gets it; they index with it.
+ */
+const IDIV = `function idiv(a, d) {
+  let q = Math.floor((a + 0.5) / d);
+  const r = a - q * d;
+  if (r < 0) q = q - 1;
+  if (r >= d) q = q + 1;
+  return q;
+}` as KernelSource;
+
 const copy = kernelSource(`function copy(a) {
   return a[this.thread.x];
 }`);
@@ -63,7 +75,7 @@ export class Device {
         for (const old of this.kernels.values()) old.destroy?.();
         this.kernels.clear();
       }
-      k = this.gpu.createKernel(fn, { output: [size], constants, pipeline: true, immutable: true, loopMaxIterations: 1 << 20, tactic: 'precision', ...(functions.length ? { functions } : {}) });
+      k = this.gpu.createKernel(fn, { output: [size], constants, pipeline: true, immutable: true, loopMaxIterations: 1 << 20, tactic: 'precision', functions: [IDIV, ...functions] });
       this.kernels.set(full, k);
     }
     return k;
@@ -170,7 +182,7 @@ type CStack = { len: number; parts: number };
  */
 const concat7 = kernelSource(`function concat7(a0, a1, a2, a3, a4, a5, a6) {
   const i = this.thread.x;
-  const p = Math.floor((i + 0.5) / this.constants.len);
+  const p = idiv(i, this.constants.len);
   const k = i - p * this.constants.len;
   let v = 0;
   if (p < 0.5) v = a0[k];

@@ -60,13 +60,13 @@ export function planFir(fn: string, N: number, mags: Signal | readonly Signal[],
 
 const fir = kernelSource(`function fir(xs, irs) {
   const q = this.thread.x;
-  const e = Math.floor((q + 0.5) / this.constants.N);
+  const e = idiv(q, this.constants.N);
   const n = q - e * this.constants.N;
   let acc = 0;
   for (let i = 0; i < this.constants.L; i++) {
     const m = n + this.constants.start - i;
     if (m >= 0 && m < this.constants.N) {
-      const b = e * this.constants.frames + Math.floor((m + 0.5) / this.constants.hop);
+      const b = e * this.constants.frames + idiv(m, this.constants.hop);
       acc += xs[e * this.constants.N + m] * irs[b * this.constants.L + i];
     }
   }
@@ -75,9 +75,9 @@ const fir = kernelSource(`function fir(xs, irs) {
 
 const firGradAudio = kernelSource(`function firGradAudio(gy, irs) {
   const q = this.thread.x;
-  const e = Math.floor((q + 0.5) / this.constants.N);
+  const e = idiv(q, this.constants.N);
   const m = q - e * this.constants.N;
-  const b = e * this.constants.frames + Math.floor((m + 0.5) / this.constants.hop);
+  const b = e * this.constants.frames + idiv(m, this.constants.hop);
   let acc = 0;
   for (let i = 0; i < this.constants.L; i++) {
     const n = m - this.constants.start + i;
@@ -88,9 +88,9 @@ const firGradAudio = kernelSource(`function firGradAudio(gy, irs) {
 
 const firGradIr = kernelSource(`function firGradIr(gy, xs) {
   const q = this.thread.x;
-  const ba = Math.floor((q + 0.5) / this.constants.L);
+  const ba = idiv(q, this.constants.L);
   const i = q - ba * this.constants.L;
-  const e = Math.floor((ba + 0.5) / this.constants.frames);
+  const e = idiv(ba, this.constants.frames);
   const b = ba - e * this.constants.frames;
   const o = e * this.constants.N;
   let acc = 0;

@@ -64,13 +64,13 @@ export function dftPlan(g: StftGeometry): DftPlan {
  */
 const fwd1 = kernelSource(`function fwd1(x, w, t1, t2) {
   const i = this.thread.x;
-  const p = Math.floor((i + 0.5) / 2);
+  const p = idiv(i, 2);
   const c = i - 2 * p;
-  const fa = Math.floor((p + 0.5) / this.constants.n);
+  const fa = idiv(p, this.constants.n);
   const r = p - fa * this.constants.n;
-  const k1 = Math.floor((r + 0.5) / this.constants.n2);
+  const k1 = idiv(r, this.constants.n2);
   const tt = r - k1 * this.constants.n2;
-  const b = Math.floor((fa + 0.5) / this.constants.nFrames);
+  const b = idiv(fa, this.constants.nFrames);
   const s0 = (fa - b * this.constants.nFrames) * this.constants.hop - this.constants.padLeft;
   const xo = b * this.constants.N;
   let ar = 0;
@@ -96,11 +96,11 @@ const fwd1 = kernelSource(`function fwd1(x, w, t1, t2) {
 /** Kernel 2, forward: Y → X[f, k, re|im] for the bins k ≤ n/2. */
 const fwd2 = kernelSource(`function fwd2(y, t3) {
   const i = this.thread.x;
-  const p = Math.floor((i + 0.5) / 2);
+  const p = idiv(i, 2);
   const c = i - 2 * p;
-  const f = Math.floor((p + 0.5) / this.constants.bins);
+  const f = idiv(p, this.constants.bins);
   const k = p - f * this.constants.bins;
-  const k2 = Math.floor((k + 0.5) / this.constants.n1);
+  const k2 = idiv(k, this.constants.n1);
   const k1 = k - k2 * this.constants.n1;
   const base = (f * this.constants.n1 + k1) * this.constants.n2 * 2;
   let re = 0;
@@ -134,7 +134,7 @@ const magnitude = kernelSource(`function magnitude(X) {
  */
 const lossGradSpec = kernelSource(`function lossGradSpec(X, mt) {
   const i = this.thread.x;
-  const p = Math.floor((i + 0.5) / 2);
+  const p = idiv(i, 2);
   const c = i - 2 * p;
   const re = X[2 * p];
   const im = X[2 * p + 1];
@@ -215,11 +215,11 @@ const frameLoss = kernelSource(`function frameLoss(X, mt) {
  */
 const inv1 = kernelSource(`function inv1(G, t1, t2) {
   const i = this.thread.x;
-  const p = Math.floor((i + 0.5) / 2);
+  const p = idiv(i, 2);
   const c = i - 2 * p;
-  const f = Math.floor((p + 0.5) / this.constants.n);
+  const f = idiv(p, this.constants.n);
   const r = p - f * this.constants.n;
-  const u1 = Math.floor((r + 0.5) / this.constants.n2);
+  const u1 = idiv(r, this.constants.n2);
   const v2 = r - u1 * this.constants.n2;
   let ar = 0;
   let ai = 0;
@@ -245,9 +245,9 @@ const inv1 = kernelSource(`function inv1(G, t1, t2) {
 /** Kernel 2, adjoint: the real part z[f, u1 + n1·u2] = Re Σ_{v2} Y[u1, v2]·e^{+2πi·v2·u2/n2}. */
 const inv2 = kernelSource(`function inv2(y, t3) {
   const p = this.thread.x;
-  const f = Math.floor((p + 0.5) / this.constants.n);
+  const f = idiv(p, this.constants.n);
   const u = p - f * this.constants.n;
-  const u2 = Math.floor((u + 0.5) / this.constants.n1);
+  const u2 = idiv(u, this.constants.n1);
   const u1 = u - u2 * this.constants.n1;
   const base = (f * this.constants.n1 + u1) * this.constants.n2 * 2;
   let re = 0;
@@ -262,9 +262,9 @@ const inv2 = kernelSource(`function inv2(y, t3) {
 /** Overlap-add of windowed frame cotangents onto the samples, plus an accumulator (other scales). */
 const overlapAdd = kernelSource(`function overlapAdd(z, w, acc) {
   const i = this.thread.x;
-  const b = Math.floor((i + 0.5) / this.constants.N);
+  const b = idiv(i, this.constants.N);
   const sp = i - b * this.constants.N + this.constants.padLeft;
-  const fHi = Math.min(Math.floor((sp + 0.5) / this.constants.hop), this.constants.nFrames - 1);
+  const fHi = Math.min(idiv(sp, this.constants.hop), this.constants.nFrames - 1);
   let sum = acc[i];
   for (let j = 0; j < this.constants.cover; j++) {
     const f = fHi - j;
@@ -334,9 +334,9 @@ export async function lossGrad(dev: Device, d: DftPlan, X: Buf, targetMag: Buf, 
  */
 const mulSpec = kernelSource(`function mulSpec(A, H) {
   const i = this.thread.x;
-  const p = Math.floor((i + 0.5) / 2);
+  const p = idiv(i, 2);
   const c = i - 2 * p;
-  const f = Math.floor((p + 0.5) / this.constants.bins);
+  const f = idiv(p, this.constants.bins);
   const k = p - f * this.constants.bins;
   let q = k;
   if (this.constants.perExample > 0.5) q = p;
@@ -358,7 +358,7 @@ const mulSpec = kernelSource(`function mulSpec(A, H) {
 /** Σ_f conj(A[f, k])·G[f, k], with irfft's weights: the spectrum of a batch-summed correlation. */
 const corrSpecSum = kernelSource(`function corrSpecSum(A, G) {
   const i = this.thread.x;
-  const k = Math.floor((i + 0.5) / 2);
+  const k = idiv(i, 2);
   const c = i - 2 * k;
   let re = 0;
   let im = 0;
@@ -381,7 +381,7 @@ const corrSpecSum = kernelSource(`function corrSpecSum(A, G) {
 /** y[b, t] = x[b, t] + z[b, t] for t < N (z has n values per example). */
 const addPrefix = kernelSource(`function addPrefix(x, z) {
   const i = this.thread.x;
-  const b = Math.floor((i + 0.5) / this.constants.N);
+  const b = idiv(i, this.constants.N);
   const t = i - b * this.constants.N;
   return x[i] + z[b * this.constants.n + t];
 }`);

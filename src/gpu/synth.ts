@@ -114,9 +114,9 @@ const TRIG = [sinr, cosr];
 function harmonicSum(name: string, args: string, term: string, result: string) {
   return kernelSource(`function ${name}(${args}) {
   const i = this.thread.x;
-  const b = Math.floor((i + 0.5) / this.constants.nSamples);
+  const b = idiv(i, this.constants.nSamples);
   const n = i - b * this.constants.nSamples;
-  const j = Math.floor((n + 0.5) / this.constants.hop);
+  const j = idiv(n, this.constants.hop);
   const t = n - j * this.constants.hop;
   const a = al[t];
   const q = ph[i];
@@ -143,9 +143,9 @@ const synth = harmonicSum('synth', 'ph, m, h, al', 'hk * sinr((k + 1) * q)', 'ac
  */
 const gradH = kernelSource(`function gradH(yb, ph, m, al) {
   const i = this.thread.x;
-  const row = Math.floor((i + 0.5) / this.constants.K);
+  const row = idiv(i, this.constants.K);
   const k = i - row * this.constants.K;
-  const b = Math.floor((row + 0.5) / (this.constants.nIntervals + 1));
+  const b = idiv(row, (this.constants.nIntervals + 1));
   const j = row - b * (this.constants.nIntervals + 1);
   const off = b * this.constants.nSamples;
   let acc = 0;
